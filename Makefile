@@ -1,0 +1,29 @@
+# Two entry points for people: `make serve` and `make test`.
+# Each creates the environment it needs first (scripts/bootstrap.sh).
+DJANGO ?= 6.1
+VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
+export NO_MKDOCS_2_WARNING = 1
+
+.PHONY: env serve test site update-examples lock
+
+env:
+	@scripts/bootstrap.sh $(DJANGO)
+	@$(VENV)/bin/python scripts/versions.py
+
+serve: env  ## Serve the site with live reload at http://127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
+
+test: env  ## Run every check: lint, format, snippets, examples, pages, site build
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+site: env  ## Build the static site into site/
+	$(VENV)/bin/mkdocs build --strict
+
+update-examples: env  ## Rewrite the `#>` output lines after a real change in output
+	$(VENV)/bin/pytest tests/test_examples.py --update-examples
+
+lock:  ## Re-resolve requirements/django-*.txt from pyproject.toml
+	uv pip compile pyproject.toml --python-version 3.12 --generate-hashes \
+		--no-header --upgrade -o requirements/django-6.1.txt

@@ -1,0 +1,124 @@
+"""What the documentation pages contain: code blocks and the files they include.
+
+The integrity tests and the example tests both read pages through this
+module, so "an include" and "a code block" mean one thing everywhere.
+"""
+
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SNIPPETS = ROOT / "snippets"
+
+FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)(?P<info>.*)$")
+INCLUDE = re.compile(r'^\s*-+8<-+\s+"(?P<target>[^"]+)"\s*$')
+SECTION = re.compile(r"^\s*#\s*-+8<-+\s*\[\s*(start|end)\s*:\s*([a-z][-_0-9a-z]*)\s*\]")
+
+
+@dataclass(frozen=True)
+class Include:
+    page: Path
+    line: int
+    path: str  # relative to the repository root, as written on the page
+    section: str | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Block:
+    page: Path
+    line: int  # the line of the opening fence, counted from 1
+    info: str  # what follows the fence: "python", 'python {test="skip"}'
+    source: str
+
+    @property
+    def language(self) -> str:
+        words = self.info.strip().lstrip("{").split()
+        return words[0].lstrip(".") if words else ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+    @property
+    def is_include(self) -> bool:
+        lines = [line for line in self.source.splitlines() if line.strip()]
+        return bool(lines) and all(INCLUDE.match(line) for line in lines)
+
+
+def markdown_pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+@cache
+def blocks(page: Path) -> tuple[Block, ...]:
+    found, lines = [], page.read_text().splitlines()
+    i = 0
+    while i < len(lines):
+        opening = FENCE.match(lines[i])
+        if not opening:
+            i += 1
+            continue
+        fence, indent = opening["fence"], len(opening["indent"])
+        body, j = [], i + 1
+        while j < len(lines) and not lines[j].strip().startswith(fence):
+            body.append(lines[j][indent:])
+            j += 1
+        found.append(Block(page, i + 1, opening["info"], "\n".join(body) + "\n"))
+        i = j + 1
+    return tuple(found)
+
+
+@cache
+def includes(page: Path) -> tuple[Include, ...]:
+    found = []
+    for number, line in enumerate(page.read_text().splitlines(), start=1):
+        if match := INCLUDE.match(line):
+            path, _, section = match["target"].partition(":")
+            found.append(Include(page, number, path, section or None))
+    return tuple(found)
+
+
+def all_includes() -> list[Include]:
+    return [inc for page in markdown_pages() for inc in includes(page)]
+
+
+def pages_including(path: Path) -> list[str]:
+    relative = path.relative_to(ROOT).as_posix()
+    return sorted({inc.where for inc in all_includes() if inc.path == relative})
+
+
+def sections(path: Path) -> set[str]:
+    return {
+        m[2] for line in path.read_text().splitlines() if (m := SECTION.match(line))
+    }
+
+
+def snippet_files() -> list[Path]:
+    ignored = {"__pycache__"}
+    return sorted(
+        p for p in SNIPPETS.rglob("*") if p.is_file() and not ignored & set(p.parts)
+    )
+
+
+@cache
+def support_patterns() -> tuple[str, ...]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return tuple(config["tool"]["guide"]["support_files"])
+
+
+def is_support_file(path: Path) -> bool:
+    relative = path.relative_to(SNIPPETS).as_posix()
+    return any(fnmatch.fnmatch(relative, pattern) for pattern in support_patterns())
+
+
+def demo_files() -> list[Path]:
+    return sorted(SNIPPETS.glob("*/demo*.py"))

@@ -1,0 +1,49 @@
+"""The host project is healthy: checks pass and migrations are complete."""
+
+import os
+import subprocess
+import sys
+
+from . import pages
+
+MANAGE = pages.ROOT / "snippet_project" / "manage.py"
+
+
+def manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, MANAGE, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "site_config.settings", **env},
+    )
+
+
+def test_system_checks_pass():
+    result = manage("check", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_model_change_has_a_migration():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, (
+        "A snippet app changed a model without a migration; run "
+        "`.venv/bin/python snippet_project/manage.py makemigrations`.\n" + result.stdout
+    )
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="a-" + os.urandom(32).hex(),
+        DJANGO_ALLOWED_HOSTS="signals.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
