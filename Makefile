@@ -24,6 +24,8 @@ site: env  ## Build the static site into site/
 update-examples: env  ## Rewrite the `#>` output lines after a real change in output
 	$(VENV)/bin/pytest tests/test_examples.py --update-examples
 
-lock:  ## Re-resolve requirements/django-*.txt from pyproject.toml
-	uv pip compile pyproject.toml --python-version 3.12 --generate-hashes \
-		--no-header --upgrade -o requirements/django-6.1.txt
+lock: env  ## Re-resolve requirements/django-*.txt from pyproject.toml
+	$(VENV)/bin/uv pip compile pyproject.toml --extra django61 --python-version 3.12 \
+		--generate-hashes --no-header --upgrade -o requirements/django-6.1.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra django52 --python-version 3.11 \
+		--generate-hashes --no-header --upgrade -o requirements/django-5.2.txt

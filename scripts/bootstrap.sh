@@ -3,7 +3,7 @@
 # .venv for 6.1, .venv-django-5.2 for 5.2. Usage: scripts/bootstrap.sh [6.1|5.2]
 #
 # It finds a suitable Python by itself: $PYTHON if set, else python3.X on the
-# PATH, else pyenv's interpreters, newest first. The environment is rebuilt
+# PATH, else pyenv's interpreters, oldest suitable first. The environment is rebuilt
 # only when its lock file changes.
 set -euo pipefail
 
@@ -32,8 +32,8 @@ find_python() {
     echo "bootstrap: PYTHON=$PYTHON is not Python 3.$min_minor-3.13" >&2; return 1
   fi
   local candidates=() minor
-  for minor in 13 12 11; do
-    [ "$minor" -ge "$min_minor" ] || continue
+  # Oldest suitable first: the lock files are resolved for that version.
+  for minor in $(seq "$min_minor" 13); do
     candidates+=("python3.$minor")
     if command -v pyenv >/dev/null 2>&1; then
       candidates+=("$(pyenv root)"/versions/3."$minor".*/bin/python3)
