@@ -1,10 +1,12 @@
 # Two entry points for people: `make serve` and `make test`.
 # Each creates the environment it needs first (scripts/bootstrap.sh).
 DJANGO ?= 6.1
+# Every Django series with a lock file in requirements/ is in the matrix.
+SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-*.txt))
 VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: env serve test site update-examples lock
+.PHONY: env serve test matrix site update-examples lock
 
 env:
 	@scripts/bootstrap.sh $(DJANGO)
@@ -17,6 +19,9 @@ test: env  ## Run every check: lint, format, snippets, examples, pages, site bui
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+
+matrix:  ## Run every check on every supported Django series (what CI runs)
+	@for series in $(SERIES); do $(MAKE) --no-print-directory test DJANGO=$$series || exit 1; done
 
 site: env  ## Build the static site into site/
 	$(VENV)/bin/mkdocs build --strict

@@ -26,13 +26,16 @@ def run(eval_example: EvalExample, example: CodeExample, shown_on: str):
         return
     try:
         eval_example.run_print_check(example)
-    except AssertionError as error:
-        pytest.fail(
-            f"{example.path.relative_to(pages.ROOT)} (shown on {shown_on}) printed "
-            "something other than its #> lines. Fix the code, or if the new output "
-            f"is right, run `make update-examples`.\n\n{error}",
-            pytrace=False,
-        )
+        return
+    except pytest.fail.Exception as error:
+        diff = str(error)
+    # Failing outside the except block keeps pytest from printing the diff twice.
+    pytest.fail(
+        f"{example.path.relative_to(pages.ROOT)} (shown on {shown_on}) printed "
+        "something other than its #> lines. Fix the code, or if the new output "
+        f"is right, run `make update-examples`.\n\n{diff}",
+        pytrace=False,
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The host project is healthy: checks pass and migrations are complete."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -47,3 +48,15 @@ def test_production_settings_pass_the_deploy_checks():
 def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_github_ci_runs_every_locked_django_series():
+    workflow = (pages.ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    in_ci = set(re.findall(r'django: "([\d.]+)"', workflow))
+    locked = {
+        p.stem.removeprefix("django-")
+        for p in pages.ROOT.glob("requirements/django-*.txt")
+    }
+    assert in_ci == locked, (
+        f".github/workflows/ci.yml runs {in_ci}, the locks are {locked}"
+    )

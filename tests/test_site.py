@@ -6,7 +6,10 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 
+import django
 import pytest
+
+from hooks import django_versions
 
 from . import pages
 
@@ -83,3 +86,13 @@ def test_every_page_has_a_description(site):
             f"{page.relative_to(pages.ROOT)}: start the page with front matter that "
             "gives a one-sentence `description:` for search engines and link previews."
         )
+
+
+def test_site_says_which_django_versions_it_was_verified_on(site):
+    versions = django_versions.verified_versions()
+    assert django.get_version() in versions, (
+        f"This run uses Django {django.get_version()}, which is not in any lock "
+        "file under requirements/: run the checks through `make test`."
+    )
+    home = (site / "index.html").read_text()
+    assert f"verified on {django_versions.sentence()}" in home.replace("\n", " ")
