@@ -6,6 +6,7 @@ module, so "an include" and "a code block" mean one thing everywhere.
 
 import fnmatch
 import re
+import textwrap
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -122,3 +123,15 @@ def is_support_file(path: Path) -> bool:
 
 def demo_files() -> list[Path]:
     return sorted(SNIPPETS.glob("*/demo*.py"))
+
+
+def included_text(path: Path, section: str | None = None) -> str:
+    """The text an include shows: the file or one section, markers removed."""
+    shown, inside = [], section is None
+    for line in path.read_text().splitlines():
+        marker = SECTION.match(line)
+        if marker and marker[2] == section:
+            inside = marker[1] == "start"
+        elif inside and not marker:
+            shown.append(line)
+    return textwrap.dedent("\n".join(shown))

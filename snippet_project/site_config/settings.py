@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+import django
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -95,6 +96,31 @@ STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", PROJECT_DIR / "media")
+
+# Email: printed to the console in development, sent over SMTP in production.
+EMAIL_BACKEND_PATH = "django.core.mail.backends." + ("console" if DEBUG else "smtp")
+SMTP_OPTIONS = {
+    "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+    "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
+    "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+    "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+    "use_tls": True,
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+if django.VERSION >= (6, 1):  # Django 6.1 configures email through MAILERS.
+    MAILERS = {
+        "default": {
+            "BACKEND": f"{EMAIL_BACKEND_PATH}.EmailBackend",
+            "OPTIONS": {} if DEBUG else SMTP_OPTIONS,
+        }
+    }
+else:
+    EMAIL_BACKEND = f"{EMAIL_BACKEND_PATH}.EmailBackend"
+    if not DEBUG:
+        EMAIL_HOST, EMAIL_PORT = SMTP_OPTIONS["host"], SMTP_OPTIONS["port"]
+        EMAIL_HOST_USER = SMTP_OPTIONS["username"]
+        EMAIL_HOST_PASSWORD = SMTP_OPTIONS["password"]
+        EMAIL_USE_TLS = True
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from .models import Profile
 logger = logging.getLogger(__name__)
 
 
+# --8<-- [start:receiver]
 @receiver(
     post_save,
     sender=settings.AUTH_USER_MODEL,
@@ -21,3 +22,6 @@ def create_profile(sender, instance, created, raw, **kwargs):
         return
     Profile.objects.create(user=instance)
     logger.info("Created a profile for user %s", instance.pk)
+
+
+# --8<-- [end:receiver]

@@ -1,0 +1,378 @@
+from collections import Counter
+from contextlib import contextmanager
+from unittest import skipIf, skipUnless
+
+import django
+from django.core.management import call_command
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.forms import modelform_factory
+from django.test import TestCase, TransactionTestCase
+
+from .models import Course, Lesson, Student
+
+Enrolment = Course.students.through
+
+
+@contextmanager
+def captured(signal, sender=None):
+    """Collect the keyword arguments of every send while the block runs."""
+    calls = []
+
+    def receiver(**kwargs):
+        calls.append(kwargs)
+
+    signal.connect(receiver, sender=sender, weak=False)
+    try:
+        yield calls
+    finally:
+        signal.disconnect(receiver, sender=sender)
+
+
+def actions(calls):
+    return [(c["action"], c["pk_set"]) for c in calls]
+
+
+class M2MChangedArgumentTests(TestCase):
+    def setUp(self):
+        self.course = Course.objects.create(title="Compilers")
+        self.ada, self.bob, self.cy = (
+            Student.objects.create(name=name) for name in ("Ada", "Bob", "Cy")
+        )
+
+    def test_add_sends_pre_add_and_post_add_with_the_added_pks(self):
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.course.students.add(self.ada, self.bob)
+
+        pks = {self.ada.pk, self.bob.pk}
+        self.assertEqual(actions(calls), [("pre_add", pks), ("post_add", pks)])
+
+    def test_the_sender_is_the_through_model(self):
+        with captured(m2m_changed) as calls:
+            self.course.students.add(self.ada)
+
+        self.assertEqual({c["sender"] for c in calls}, {Enrolment})
+        self.assertTrue(Enrolment._meta.auto_created)
+
+    def test_forward_change_instance_is_the_course_and_model_the_student(self):
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.course.students.add(self.ada)
+
+        call = calls[-1]
+        self.assertIs(call["instance"], self.course)
+        self.assertIs(call["model"], Student)
+        self.assertIs(call["reverse"], False)
+        self.assertEqual(call["using"], "default")
+
+    def test_reverse_change_instance_is_the_student_and_model_the_course(self):
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.ada.courses.add(self.course)
+
+        call = calls[-1]
+        self.assertIs(call["instance"], self.ada)
+        self.assertIs(call["model"], Course)
+        self.assertIs(call["reverse"], True)
+        self.assertEqual(call["pk_set"], {self.course.pk})
+
+    def test_adding_an_existing_member_again_sends_an_empty_pk_set(self):
+        self.course.students.add(self.ada)
+
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.course.students.add(self.ada, self.bob)
+            self.course.students.add(self.ada)
+
+        self.assertEqual(
+            actions(calls),
+            [
+                ("pre_add", {self.bob.pk}),
+                ("post_add", {self.bob.pk}),
+                ("pre_add", set()),
+                ("post_add", set()),
+            ],
+        )
+
+    def test_add_sends_no_post_save_for_either_side(self):
+        with captured(post_save) as calls:
+            self.course.students.add(self.ada)
+
+        senders = {c["sender"] for c in calls}
+        self.assertFalse(senders & {Course, Student, Enrolment})
+
+    def test_a_model_form_saves_m2m_after_post_save(self):
+        seen_in_post_save = []
+
+        def students_now(sender, instance, **kwargs):
+            seen_in_post_save.append(list(instance.students.all()))
+
+        CourseForm = modelform_factory(Course, fields=["title", "students"])
+        form = CourseForm({"title": "Compilers", "students": [self.ada.pk]})
+        post_save.connect(students_now, sender=Course)
+        try:
+            course = form.save()
+        finally:
+            post_save.disconnect(students_now, sender=Course)
+
+        self.assertEqual(seen_in_post_save, [[]])
+        self.assertEqual(list(course.students.all()), [self.ada])
+
+    def test_remove_sends_every_pk_given_even_ones_not_there(self):
+        self.course.students.add(self.ada)
+        pks = {self.ada.pk, self.bob.pk}
+
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.course.students.remove(self.ada, self.bob)
+
+        self.assertEqual(actions(calls), [("pre_remove", pks), ("post_remove", pks)])
+
+    def test_clear_sends_pre_clear_and_post_clear_with_no_pk_set(self):
+        self.course.students.add(self.ada, self.bob)
+
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.course.students.clear()
+
+        self.assertEqual(actions(calls), [("pre_clear", None), ("post_clear", None)])
+
+    def test_set_removes_then_adds_only_the_difference(self):
+        self.course.students.add(self.ada, self.bob)
+
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.course.students.set([self.bob, self.cy])
+
+        self.assertEqual(
+            actions(calls),
+            [
+                ("pre_remove", {self.ada.pk}),
+                ("post_remove", {self.ada.pk}),
+                ("pre_add", {self.cy.pk}),
+                ("post_add", {self.cy.pk}),
+            ],
+        )
+
+    @skipUnless(django.VERSION >= (6, 1), "m2m_changed gets raw only from Django 6.1")
+    def test_loaddata_sends_raw_true(self):
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            call_command("loaddata", "courses.json", verbosity=0)
+
+        self.assertEqual(actions(calls)[-1], ("post_add", {70, 71}))
+        self.assertEqual({c["raw"] for c in calls}, {True})
+
+    @skipUnless(django.VERSION >= (6, 1), "m2m_changed gets raw only from Django 6.1")
+    def test_an_ordinary_add_sends_raw_false(self):
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.course.students.add(self.ada)
+
+        self.assertEqual({c["raw"] for c in calls}, {False})
+
+    @skipIf(django.VERSION >= (6, 1), "Django 6.1 added raw to m2m_changed")
+    def test_before_django_6_1_there_is_no_raw_argument(self):
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            call_command("loaddata", "courses.json", verbosity=0)
+
+        self.assertEqual(actions(calls)[-1], ("post_add", {70, 71}))
+        self.assertTrue(all("raw" not in c for c in calls))
+
+
+class StudentCountTests(TestCase):
+    def setUp(self):
+        self.compilers = Course.objects.create(title="Compilers")
+        self.databases = Course.objects.create(title="Databases")
+        self.ada, self.bob = (
+            Student.objects.create(name=name) for name in ("Ada", "Bob")
+        )
+
+    def counts(self):
+        return {
+            course.title: course.student_count
+            for course in Course.objects.filter(
+                pk__in=[self.compilers.pk, self.databases.pk]
+            )
+        }
+
+    def test_adding_students_to_a_course(self):
+        self.compilers.students.add(self.ada, self.bob)
+
+        self.assertEqual(self.counts(), {"Compilers": 2, "Databases": 0})
+
+    def test_adding_courses_to_a_student(self):
+        self.ada.courses.add(self.compilers, self.databases)
+
+        self.assertEqual(self.counts(), {"Compilers": 1, "Databases": 1})
+
+    def test_removing_from_either_side(self):
+        self.compilers.students.add(self.ada, self.bob)
+        self.compilers.students.remove(self.ada)
+        self.bob.courses.remove(self.compilers)
+
+        self.assertEqual(self.counts(), {"Compilers": 0, "Databases": 0})
+
+    def test_clearing_a_course(self):
+        self.compilers.students.add(self.ada, self.bob)
+        self.compilers.students.clear()
+
+        self.assertEqual(self.counts(), {"Compilers": 0, "Databases": 0})
+
+    def test_clearing_a_student_updates_every_course_they_left(self):
+        self.ada.courses.add(self.compilers, self.databases)
+        self.bob.courses.add(self.compilers)
+        self.ada.courses.clear()
+
+        self.assertEqual(self.counts(), {"Compilers": 1, "Databases": 0})
+
+    def test_set_from_the_student_side(self):
+        self.ada.courses.add(self.compilers)
+        self.ada.courses.set([self.databases])
+
+        self.assertEqual(self.counts(), {"Compilers": 0, "Databases": 1})
+
+    def test_adding_nobody_new_writes_nothing(self):
+        self.compilers.students.add(self.ada)
+
+        with self.assertNoLogs("courses.signals", "INFO"):
+            self.compilers.students.add(self.ada)
+
+    def test_each_refresh_is_logged(self):
+        with self.assertLogs("courses.signals", "INFO") as logs:
+            self.compilers.students.add(self.ada)
+
+        self.assertEqual(
+            logs.output,
+            [f"INFO:courses.signals:Course {self.compilers.pk} now has 1 students"],
+        )
+
+
+@contextmanager
+def delete_signals(*models):
+    """Record each delete signal, and whether the course row still existed."""
+    events = []
+
+    def record(signal, sender, instance, **kwargs):
+        name = "pre_delete" if signal is pre_delete else "post_delete"
+        course_id = instance.pk if sender is Course else instance.course_id
+        row_exists = Course.objects.filter(pk=course_id).exists()
+        events.append((name, sender.__name__, instance.pk is not None, row_exists))
+
+    for model in models:
+        pre_delete.connect(record, sender=model, weak=False)
+        post_delete.connect(record, sender=model, weak=False)
+    try:
+        yield events
+    finally:
+        for model in models:
+            pre_delete.disconnect(record, sender=model)
+            post_delete.disconnect(record, sender=model)
+
+
+class CascadeDeleteTests(TestCase):
+    def setUp(self):
+        self.course = Course.objects.create(title="Compilers")
+        Lesson.objects.create(course=self.course, title="Parsing")
+        Lesson.objects.create(course=self.course, title="Code generation")
+
+    def test_every_pre_delete_comes_first_then_each_model_s_delete_and_post_delete(
+        self,
+    ):
+        with delete_signals(Course, Lesson) as events:
+            self.course.delete()
+
+        # (signal, model, pk still set, course row still in the database)
+        self.assertEqual(
+            events,
+            [
+                ("pre_delete", "Lesson", True, True),
+                ("pre_delete", "Lesson", True, True),
+                ("pre_delete", "Course", True, True),
+                ("post_delete", "Lesson", True, True),
+                ("post_delete", "Lesson", True, True),
+                ("post_delete", "Course", True, False),
+            ],
+        )
+
+    def test_the_lessons_are_gone_when_the_course_s_post_delete_runs(self):
+        seen = []
+
+        def count_lessons(sender, instance, **kwargs):
+            seen.append(Lesson.objects.filter(course_id=instance.pk).count())
+
+        post_delete.connect(count_lessons, sender=Course)
+        try:
+            self.course.delete()
+        finally:
+            post_delete.disconnect(count_lessons, sender=Course)
+
+        self.assertEqual(seen, [0])
+
+    def test_pk_is_none_only_after_delete_returns(self):
+        with delete_signals(Course) as events:
+            self.course.delete()
+
+        self.assertEqual([pk_set for _, _, pk_set, _ in events], [True, True])
+        self.assertIsNone(self.course.pk)
+
+    def test_delete_signals_carry_the_object_delete_was_called_on(self):
+        with captured(pre_delete, sender=Lesson) as calls:
+            self.course.delete()
+
+        self.assertEqual(len(calls), 2)
+        self.assertTrue(all(c["origin"] is self.course for c in calls))
+
+    def test_queryset_delete_passes_the_queryset_as_origin(self):
+        courses = Course.objects.filter(pk=self.course.pk)
+        with captured(pre_delete, sender=Lesson) as calls:
+            courses.delete()
+
+        self.assertTrue(all(c["origin"] is courses for c in calls))
+
+    def test_queryset_delete_sends_the_signals_for_every_object(self):
+        other = Course.objects.create(title="Databases")
+        Lesson.objects.create(course=other, title="Indexes")
+
+        with delete_signals(Course, Lesson) as events:
+            Course.objects.filter(pk__in=[self.course.pk, other.pk]).delete()
+
+        self.assertEqual(
+            Counter((name, model) for name, model, _, _ in events),
+            {
+                ("pre_delete", "Course"): 2,
+                ("pre_delete", "Lesson"): 3,
+                ("post_delete", "Course"): 2,
+                ("post_delete", "Lesson"): 3,
+            },
+        )
+
+
+class CascadeTransactionTests(TransactionTestCase):
+    """Runs in autocommit, as a view or a shell session does."""
+
+    def setUp(self):
+        self.course = Course.objects.create(title="Compilers")
+        Lesson.objects.create(course=self.course, title="Parsing")
+
+    def test_the_signals_run_inside_one_transaction(self):
+        seen = []
+
+        def in_transaction(sender, **kwargs):
+            seen.append(connection.in_atomic_block)
+
+        for signal in (pre_delete, post_delete):
+            signal.connect(in_transaction, sender=Lesson)
+        try:
+            self.course.delete()
+        finally:
+            for signal in (pre_delete, post_delete):
+                signal.disconnect(in_transaction, sender=Lesson)
+
+        self.assertEqual(seen, [True, True])
+
+    def test_an_error_in_post_delete_rolls_back_the_whole_cascade(self):
+        def fail(sender, **kwargs):
+            raise RuntimeError("receiver failed")
+
+        post_delete.connect(fail, sender=Course)
+        try:
+            with self.assertRaises(RuntimeError):
+                self.course.delete()
+        finally:
+            post_delete.disconnect(fail, sender=Course)
+
+        self.assertTrue(Course.objects.filter(pk=self.course.pk).exists())
+        self.assertEqual(Lesson.objects.filter(course=self.course).count(), 1)

@@ -1,0 +1,112 @@
+from collections import Counter
+from contextlib import contextmanager
+from io import StringIO
+
+from django.apps import AppConfig, apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db.models.signals import post_migrate, pre_migrate
+from django.test import TestCase
+
+from .signals import DEFAULT_GROUPS
+
+
+def migrate():
+    """Run `manage.py migrate`: with nothing to apply it still sends both signals."""
+    call_command("migrate", verbosity=0, skip_checks=True, stdout=StringIO())
+
+
+@contextmanager
+def captured(signal, sender=None):
+    """Collect the keyword arguments of every send while the block runs."""
+    calls = []
+
+    def receiver(**kwargs):
+        calls.append(kwargs)
+
+    signal.connect(receiver, sender=sender, weak=False)
+    try:
+        yield calls
+    finally:
+        signal.disconnect(receiver, sender=sender)
+
+
+class DefaultGroupTests(TestCase):
+    def default_groups(self):
+        return Group.objects.filter(name__in=DEFAULT_GROUPS)
+
+    def test_the_groups_exist_once_the_database_is_migrated(self):
+        # The test database was built by migrate, which sent post_migrate.
+        self.assertEqual(self.default_groups().count(), len(DEFAULT_GROUPS))
+
+    def test_migrate_creates_missing_groups(self):
+        self.default_groups().delete()
+
+        migrate()
+
+        self.assertEqual(
+            sorted(self.default_groups().values_list("name", flat=True)),
+            sorted(DEFAULT_GROUPS),
+        )
+
+    def test_running_migrate_twice_creates_nothing_twice(self):
+        self.default_groups().delete()
+
+        with self.assertLogs("default_groups.signals", "INFO") as logs:
+            migrate()
+            migrate()
+
+        names = Counter(self.default_groups().values_list("name", flat=True))
+        self.assertEqual(names, dict.fromkeys(DEFAULT_GROUPS, 1))
+        # One line per migrate: sender=self keeps the other apps' sends out.
+        self.assertEqual(
+            [record.getMessage() for record in logs.records],
+            [
+                "Default groups: 2 created, 0 already there",
+                "Default groups: 0 created, 2 already there",
+            ],
+        )
+
+    def test_flush_sends_post_migrate_without_apps_and_the_receiver_copes(self):
+        # flush recreates content types inside this test's transaction, which
+        # is rolled back: forget the cached ones before that happens.
+        self.addCleanup(ContentType.objects.clear_cache)
+        ours = apps.get_app_config("default_groups")
+        with captured(post_migrate, sender=ours) as calls:
+            call_command("flush", interactive=False, verbosity=0)
+
+        self.assertNotIn("apps", calls[0])
+        self.assertEqual(self.default_groups().count(), len(DEFAULT_GROUPS))
+
+
+class MigrateSignalArgumentTests(TestCase):
+    def test_the_sender_is_each_app_s_config(self):
+        with captured(pre_migrate) as before, captured(post_migrate) as after:
+            migrate()
+
+        ours = apps.get_app_config("default_groups")
+        self.assertGreater(len({c["sender"] for c in after}), 1)  # one per app
+        for calls in (before, after):
+            self.assertTrue(all(isinstance(c["sender"], AppConfig) for c in calls))
+            self.assertTrue(all(c["app_config"] is c["sender"] for c in calls))
+            self.assertIn(ours, [c["sender"] for c in calls])
+
+    def test_apps_without_a_models_module_get_no_signal(self):
+        with captured(post_migrate) as calls:
+            migrate()
+
+        labels = {c["sender"].label for c in calls}
+        self.assertIsNone(apps.get_app_config("staticfiles").models_module)
+        self.assertNotIn("staticfiles", labels)
+        self.assertIn("auth", labels)
+
+    def test_migrate_passes_the_migrated_project_state_as_apps(self):
+        ours = apps.get_app_config("default_groups")
+        with captured(post_migrate, sender=ours) as calls:
+            migrate()
+
+        historical_group = calls[0]["apps"].get_model("auth", "Group")
+        self.assertIsNot(historical_group, Group)
+        self.assertEqual(calls[0]["using"], "default")
+        self.assertEqual(calls[0]["plan"], [])  # nothing to apply, sent anyway

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def greeting(request, name):
+    return render(request, "greetings/page.html", {"name": name})

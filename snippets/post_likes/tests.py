@@ -1,0 +1,160 @@
+from contextlib import contextmanager
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.test import SimpleTestCase, TestCase
+
+from .models import Like, Notification, Post
+from .services import like_post
+from .signals import post_liked
+
+User = get_user_model()
+
+
+@contextmanager
+def recording(signal):
+    """Collect the keyword arguments of every send while the block runs."""
+    calls = []
+
+    def record(**kwargs):
+        calls.append(kwargs)
+
+    signal.connect(record)
+    try:
+        yield calls
+    finally:
+        signal.disconnect(record)
+
+
+class LikePostTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.author = User.objects.create_user("author")
+        cls.reader = User.objects.create_user("reader")
+        cls.post = Post.objects.create(author=cls.author, title="Signals")
+
+    def like_count(self):
+        return Post.objects.get(pk=self.post.pk).like_count
+
+    def test_the_signal_gets_exactly_the_post_and_the_user(self):
+        with recording(post_liked) as calls:
+            like_post(self.reader, self.post)
+
+        self.assertEqual(
+            calls,
+            [
+                {
+                    "signal": post_liked,
+                    "sender": Post,
+                    "post": self.post,
+                    "user": self.reader,
+                }
+            ],
+        )
+
+    def test_a_like_is_stored_and_counted(self):
+        self.assertIs(like_post(self.reader, self.post), True)
+
+        self.assertTrue(Like.objects.filter(user=self.reader, post=self.post).exists())
+        self.assertEqual(self.like_count(), 1)
+
+    def test_liking_twice_stores_one_like_and_sends_once(self):
+        like_post(self.reader, self.post)
+        with recording(post_liked) as calls:
+            self.assertIs(like_post(self.reader, self.post), False)
+
+        self.assertEqual(calls, [])
+        self.assertEqual(Like.objects.count(), 1)
+        self.assertEqual(self.like_count(), 1)
+        self.assertEqual(Notification.objects.count(), 1)
+
+    def test_the_database_refuses_a_second_like(self):
+        Like.objects.create(user=self.reader, post=self.post)
+
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Like.objects.create(user=self.reader, post=self.post)
+
+    def test_likes_from_two_readers_count_two(self):
+        like_post(self.reader, self.post)
+        like_post(User.objects.create_user("another"), self.post)
+
+        self.assertEqual(self.like_count(), 2)
+
+    def test_the_author_is_notified(self):
+        with self.assertLogs("post_likes.signals", "INFO") as logs:
+            like_post(self.reader, self.post)
+
+        notification = Notification.objects.get()
+        self.assertEqual(
+            (notification.recipient, notification.actor, notification.post),
+            (self.author, self.reader, self.post),
+        )
+        self.assertEqual(
+            logs.output,
+            [
+                f"INFO:post_likes.signals:User {self.reader.pk} "
+                f"liked post {self.post.pk}"
+            ],
+        )
+
+    def test_liking_your_own_post_counts_but_notifies_nobody(self):
+        like_post(self.author, self.post)
+
+        self.assertEqual(self.like_count(), 1)
+        self.assertFalse(Notification.objects.exists())
+
+    def test_a_failing_receiver_rolls_back_the_like_and_the_counter(self):
+        def fail(**kwargs):
+            raise RuntimeError("notification service down")
+
+        # Connected last, so it runs after both receivers have written.
+        post_liked.connect(fail, sender=Post)
+        try:
+            with self.assertRaises(RuntimeError):
+                like_post(self.reader, self.post)
+        finally:
+            post_liked.disconnect(fail, sender=Post)
+
+        self.assertFalse(Like.objects.exists())
+        self.assertEqual(self.like_count(), 0)
+        self.assertFalse(Notification.objects.exists())
+
+    def test_a_like_created_elsewhere_is_not_counted(self):
+        # Only like_post() sends post_liked; a bare create() sends nothing.
+        Like.objects.create(user=self.reader, post=self.post)
+
+        self.assertEqual(self.like_count(), 0)
+        self.assertFalse(Notification.objects.exists())
+
+    def test_receivers_ignore_the_signal_sent_for_another_model(self):
+        post_liked.send(sender=Like, post=self.post, user=self.reader)
+
+        self.assertEqual(self.like_count(), 0)
+        self.assertFalse(Notification.objects.exists())
+
+    def test_the_post_in_memory_keeps_its_old_like_count(self):
+        # The counter is updated in the database only. Saving the stale
+        # object writes its old like_count back.
+        post = Post.objects.get(pk=self.post.pk)
+        like_post(self.reader, post)
+        self.assertEqual(post.like_count, 0)
+
+        post.title = "Edited"
+        post.save()
+        self.assertEqual(self.like_count(), 0)
+
+    def test_saving_only_the_edited_field_keeps_the_count(self):
+        post = Post.objects.get(pk=self.post.pk)
+        like_post(self.reader, post)
+
+        post.title = "Edited"
+        post.save(update_fields=["title"])
+        self.assertEqual(self.like_count(), 1)
+
+
+class SignalDefinitionTests(SimpleTestCase):
+    def test_a_signal_takes_no_list_of_arguments(self):
+        # providing_args was removed in Django 4.0: document them instead.
+        with self.assertRaises(TypeError):
+            Signal(providing_args=["post", "user"])

@@ -1,0 +1,77 @@
+"""A built copy of the site, served on 127.0.0.1, and Debian's Chromium.
+
+Playwright drives the system browser (/usr/bin/chromium, installed with apt
+by scripts/install-chromium.sh); it never downloads one of its own.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from scripts import static_server
+from tests import pages
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without these Chromium tries to reach Google's servers at start-up.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", out],
+        cwd=pages.ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    url, server = static_server.start(out)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"No Chromium at {CHROMIUM}: run scripts/install-chromium.sh")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, site_url):
+    context = browser.new_context(base_url=site_url)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+def page_url(markdown_page):
+    """The site path of a page under docs/: guide/x.md -> guide/x/."""
+    relative = markdown_page.relative_to(pages.DOCS).with_suffix("")
+    if relative.name == "index":
+        relative = relative.parent
+    path = relative.as_posix()
+    return "" if path == "." else f"{path}/"
