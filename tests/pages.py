@@ -59,6 +59,18 @@ def markdown_pages() -> list[Path]:
     return sorted(DOCS.rglob("*.md"))
 
 
+def name(page: Path) -> str:
+    """How failure messages name a page: docs/guide/x.md."""
+    return page.relative_to(ROOT).as_posix()
+
+
+def built_path(page: Path) -> Path:
+    """Where `mkdocs build` writes a page, relative to the site folder."""
+    relative = page.relative_to(DOCS).with_suffix("")
+    folder = relative.parent if relative.name == "index" else relative
+    return folder / "index.html"
+
+
 @cache
 def blocks(page: Path) -> tuple[Block, ...]:
     found, lines = [], page.read_text().splitlines()

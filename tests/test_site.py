@@ -4,10 +4,13 @@ import os
 import re
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 import django
 import pytest
+from mkdocs.utils import meta
 
 from hooks import django_versions
 
@@ -55,11 +58,8 @@ class ResourceFinder(HTMLParser):
 
 def test_every_page_is_built(site):
     for page in pages.markdown_pages():
-        relative = page.relative_to(pages.DOCS).with_suffix("")
-        built = site / relative / "index.html"
-        if relative.name == "index":
-            built = site / relative.parent / "index.html"
-        assert built.is_file(), f"{page.relative_to(pages.ROOT)} produced no page"
+        built = site / pages.built_path(page)
+        assert built.is_file(), f"{pages.name(page)} produced no page"
 
 
 def test_no_page_loads_anything_from_another_host(site):
@@ -80,12 +80,23 @@ def test_no_page_loads_anything_from_another_host(site):
     )
 
 
-def test_every_page_has_a_description(site):
-    for page in pages.markdown_pages():
-        assert page.read_text().startswith("---\ndescription:"), (
-            f"{page.relative_to(pages.ROOT)}: start the page with front matter that "
-            "gives a one-sentence `description:` for search engines and link previews."
-        )
+@pytest.mark.parametrize("page", pages.markdown_pages(), ids=pages.name)
+def test_page_has_its_own_meta_description(site, page):
+    _, front_matter = meta.get_data(page.read_text())
+    description = front_matter.get("description")
+    assert isinstance(description, str) and len(description.split()) >= 6, (
+        f"{pages.name(page)}: start the page with YAML front matter holding a "
+        "one-sentence `description:` (quote it if it contains a colon)."
+    )
+    assert '"' not in description, (
+        f"{pages.name(page)}: the description has a double quote, which Material "
+        "writes into the HTML attribute unescaped; use single quotes."
+    )
+    html = (site / pages.built_path(page)).read_text()
+    shown = re.search(r'<meta name="description" content="([^"]*)"', html)
+    assert shown and unescape(shown[1]) == description.strip(), (
+        f"{pages.name(page)}: the built page does not carry its description"
+    )
 
 
 def test_site_says_which_django_versions_it_was_verified_on(site):
@@ -96,3 +107,48 @@ def test_site_says_which_django_versions_it_was_verified_on(site):
     )
     home = (site / "index.html").read_text()
     assert f"verified on {django_versions.sentence()}" in home.replace("\n", " ")
+
+
+class LinkFinder(HTMLParser):
+    """Collects the ids a page defines and the links it holds."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+def test_no_internal_link_or_anchor_is_broken(site):
+    parsed = {}
+    for html in site.rglob("*.html"):
+        finder = LinkFinder()
+        finder.feed(html.read_text())
+        parsed[html] = finder
+    broken = []
+    for html, finder in parsed.items():
+        for href in finder.links:
+            url = urlsplit(href)
+            if url.scheme or url.netloc or href.startswith(("mailto:", "javascript:")):
+                continue  # another site: a reader's browser, not this check
+            base = site if url.path.startswith("/") else html.parent
+            target = (
+                (base / unquote(url.path).lstrip("/")).resolve() if url.path else html
+            )
+            if target.is_dir():
+                target = target / "index.html"
+            if target not in parsed and not target.is_file():
+                broken.append(f"{html.relative_to(site)}: {href} (no such page)")
+            elif (
+                url.fragment
+                and target in parsed
+                and url.fragment not in parsed[target].ids
+            ):
+                broken.append(f"{html.relative_to(site)}: {href} (no such anchor)")
+    assert not broken, "Broken links in the built site:\n" + "\n".join(broken)

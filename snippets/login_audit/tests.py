@@ -261,12 +261,12 @@ class LoginFailedTests(TestCase):
         self.assertNotIn("4321", "\n".join(logs.output))
 
     def test_django_masks_the_keys_that_look_secret(self):
-        secret_looking = ["password", "token", "api_key", "secret", "signature"]
+        secret_looking = ["password", "token", "api", "key", "secret", "signature"]
         with recording(user_login_failed) as calls, self.assertLogs(LOGGER):
             authenticate(username="ada", **dict.fromkeys(secret_looking, "s3cr3t"))
 
         credentials = calls[0]["credentials"]
-        self.assertEqual([credentials[key] for key in secret_looking], ["*" * 20] * 5)
+        self.assertEqual([credentials[key] for key in secret_looking], ["*" * 20] * 6)
 
     def test_a_newline_in_the_username_cannot_forge_a_log_line(self):
         with self.assertLogs(LOGGER) as logs:

@@ -149,10 +149,13 @@ class UnhandledExceptionTests(TestCase):
     def test_the_test_client_re_raises_the_exception_by_default(self):
         with (
             self.assertRaisesMessage(ValueError, "the view failed"),
-            self.assertLogs("django.request", "ERROR"),
+            self.assertLogs("django.request", "ERROR") as django_logs,
             self.assertLogs(LOGGER, "WARNING") as logs,
         ):
             self.client.get("/request_log/broken/")
+
+        # Django logs the error with its traceback; the receiver adds one line.
+        self.assertIsNotNone(django_logs.records[0].exc_info)
 
         self.assertEqual(
             logs.output,
@@ -199,6 +202,17 @@ class AsyncClientTests(TestCase):
         [call] = calls
         self.assertIsNone(call["sender"])
         self.assertEqual(arguments(call), [])
+
+    async def test_the_scope_carries_cookies_and_headers_too(self):
+        self.async_client.cookies["sessionid"] = "secret-session-id"
+        with recording(request_started) as calls:
+            await self.async_client.get(
+                "/request_log/hello/ada/", headers={"authorization": "Bearer t0k3n"}
+            )
+
+        headers = dict(calls[0]["scope"]["headers"])
+        self.assertIn(b"secret-session-id", headers[b"cookie"])
+        self.assertEqual(headers[b"authorization"], b"Bearer t0k3n")
 
     async def test_the_same_receivers_log_method_and_path(self):
         with self.assertLogs(LOGGER, "INFO") as logs:
