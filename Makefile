@@ -1,33 +1,51 @@
 # Two entry points for people: `make serve` and `make test`.
 # Each creates the environment it needs first (scripts/bootstrap.sh).
 DJANGO ?= 6.1
+VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
 # Every Django series with a lock file in requirements/ is in the matrix.
 SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-*.txt))
-VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
+AUDIT_TOOLS := tests/audit/node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: env serve test matrix site update-examples lock
+.PHONY: env chromium serve test matrix audit bench site update-examples diagrams lock
 
 env:
 	@scripts/bootstrap.sh $(DJANGO)
 	@$(VENV)/bin/python scripts/versions.py
 
+chromium:
+	@scripts/install-chromium.sh
+
 serve: env  ## Serve the site with live reload at http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
 
-test: env  ## Run every check: lint, format, snippets, examples, pages, site build
+test: env chromium  ## Every check: lint, snippets, examples, pages, site, browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest tests/browser
 
-matrix:  ## Run every check on every supported Django series (what CI runs)
+matrix:  ## Every check on every supported Django series
 	@for series in $(SERIES); do $(MAKE) --no-print-directory test DJANGO=$$series || exit 1; done
+
+$(AUDIT_TOOLS): tests/audit/package-lock.json
+	npm ci --prefix tests/audit --no-audit --no-fund --loglevel=error
+
+audit: env chromium $(AUDIT_TOOLS)  ## Lighthouse on key pages, held to the budget
+	$(VENV)/bin/mkdocs build --strict --quiet -d .make/audit-site
+	$(VENV)/bin/python tests/audit/lighthouse.py .make/audit-site
+
+bench: env chromium  ## Measure test time, build time, live reload and page weight
+	$(VENV)/bin/python scripts/bench.py
 
 site: env  ## Build the static site into site/
 	$(VENV)/bin/mkdocs build --strict
 
 update-examples: env  ## Rewrite the `#>` output lines after a real change in output
 	$(VENV)/bin/pytest tests/test_examples.py --update-examples
+
+diagrams: env  ## Re-record docs/reference/diagrams/ on this DJANGO series
+	$(VENV)/bin/python scripts/record_diagrams.py
 
 lock: env  ## Re-resolve requirements/django-*.txt from pyproject.toml
 	$(VENV)/bin/uv pip compile pyproject.toml --extra django61 --python-version 3.12 \
