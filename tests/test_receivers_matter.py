@@ -49,6 +49,7 @@ def failures_in_app_tests(app):
         import_module(f"{app}.tests")
     )
     result = unittest.TestResult()
+    result.failfast = True  # one failing test is all the proof needed
     suite.run(result)
     return len(result.failures) + len(result.errors)
 

@@ -136,3 +136,22 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --8<-- [start:background-work]
+# Background work for receivers (docs/guide/transactions-and-tasks.md).
+# Django 6.0 has the tasks framework built in (django.tasks); on Django 5.2
+# the django-tasks backport provides it as the django_tasks app.
+_tasks_package = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+if django.VERSION < (6, 0):
+    INSTALLED_APPS += ["django_tasks"]
+# django-tasks-db: a queue in a database table, run by `manage.py db_worker`.
+INSTALLED_APPS += ["django_tasks_db"]
+# Tasks run at once, in the process that enqueues them: right for tests and
+# development. A deployment with a worker uses "django_tasks_db.DatabaseBackend".
+TASKS = {
+    "default": {"BACKEND": f"{_tasks_package}.backends.immediate.ImmediateBackend"}
+}
+# Celery reads every CELERY_* setting (snippets/celery_setup/celery.py). No
+# broker runs for this project; set CELERY_BROKER_URL (redis://...) where one does.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+# --8<-- [end:background-work]

@@ -76,6 +76,58 @@ class TraceSignalsTests(TestCase):
 
         self.assertEqual(trace.names(), ["receipt_sent", "order_paid"])
 
+    def test_record_first_records_a_send_before_what_its_receivers_send(self):
+        order_paid, receipt_sent = Signal(), Signal()
+
+        def send_receipt(sender, **kwargs):
+            receipt_sent.send(sender=sender)
+
+        order_paid.connect(send_receipt)
+        extra = {"order_paid": order_paid, "receipt_sent": receipt_sent}
+        try:
+            with trace_signals(record_first=True, **extra) as trace:
+                order_paid.send(sender=None)
+        finally:
+            order_paid.disconnect(send_receipt)
+
+        self.assertEqual(trace.names(), ["order_paid", "receipt_sent"])
+
+    def test_record_first_leaves_the_other_receivers_in_their_order(self):
+        order_paid, calls = Signal(), []
+
+        def first(sender, **kwargs):
+            calls.append("first")
+
+        def second(sender, **kwargs):
+            calls.append("second")
+
+        order_paid.connect(first)
+        order_paid.connect(second)
+        with trace_signals(record_first=True, order_paid=order_paid):
+            order_paid.send(sender=None)
+
+        self.assertEqual(calls, ["first", "second"])
+        self.assertEqual(len(order_paid.receivers), 2)
+
+    def test_record_first_works_for_model_signals_that_cache_receivers(self):
+        # post_save remembers its receivers per sender; creating a user first
+        # fills that memory, which must not keep the old order.
+        welcomed = Signal()
+
+        def welcome(sender, **kwargs):
+            welcomed.send(sender=sender)
+
+        post_save.connect(welcome, sender=User)
+        try:
+            User.objects.create_user("grace")
+            with trace_signals(record_first=True, welcomed=welcomed) as trace:
+                User.objects.create_user("ada")
+        finally:
+            post_save.disconnect(welcome, sender=User)
+
+        own = [s.signal for s in trace if s.sender == "auth.User"]
+        self.assertEqual(own[-2:], ["post_save", "welcomed"])
+
     def test_every_receiver_is_disconnected_on_exit(self):
         before = len(post_save.receivers)
 

@@ -88,8 +88,14 @@ class Trace(list):
 
 
 @contextmanager
-def trace_signals(**extra_signals):
-    """Record every built-in signal, and each extra `name=signal`, sent in the block."""
+def trace_signals(*, record_first=False, **extra_signals):
+    """Record every built-in signal, and each extra `name=signal`, sent in the block.
+
+    By default a send is recorded after the receivers connected before the
+    block have run, so whatever they send is recorded before it. With
+    `record_first=True` each send is recorded before any receiver runs: the
+    trace is then in the order the sends began.
+    """
     named = [(s.name, s.signal) for s in builtin_signals()]
     named += extra_signals.items()
     trace, connected = Trace(), []
@@ -99,10 +105,27 @@ def trace_signals(**extra_signals):
             # weak=False: the signal itself keeps the recorder alive until exit.
             signal.connect(record, weak=False)
             connected.append((signal, record))
+            if record_first:
+                _move_to_front(signal, record)
         yield trace
     finally:
         for signal, record in connected:
             signal.disconnect(record)
+
+
+def _move_to_front(signal, record):
+    """Make `record` the first receiver that `signal` calls.
+
+    Django calls receivers in the order of `signal.receivers`, a list whose
+    entries hold the receiver second, on every supported version (weak=False
+    stores the function itself). Nothing else reorders it.
+    """
+    with signal.lock:
+        for index, entry in enumerate(signal.receivers):
+            if entry[1] is record:
+                signal.receivers.insert(0, signal.receivers.pop(index))
+                break
+        signal.sender_receivers_cache.clear()
 
 
 def _recorder(name, trace):

@@ -1,0 +1,203 @@
+import os
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from unittest import mock
+
+from celery.bin.celery import find_app
+from celery.contrib.testing.worker import start_worker
+from celery.signals import after_task_publish, setup_logging, task_postrun
+from celery_setup.celery import app
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
+
+from .models import Video
+from .tasks import transcode_video
+
+
+class Declined(Exception):
+    pass
+
+
+def upload(title="Launch talk"):
+    return Video.objects.create(title=title)
+
+
+@contextmanager
+def celery_conf(**options):
+    """Change Celery options for one test, and put them back afterwards."""
+    saved = {name: app.conf[name] for name in options}
+    app.conf.update(options)
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+
+
+class QueueTranscodingTests(TestCase):
+    """What the receiver sends, and when. .delay() is mocked: no broker."""
+
+    def setUp(self):
+        self.delay = self.enterContext(mock.patch.object(transcode_video, "delay"))
+
+    def test_the_task_is_sent_only_after_the_commit_with_the_pk(self):
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            video = upload()
+
+        self.delay.assert_not_called()
+        for callback in callbacks:  # what a real COMMIT would run
+            callback()
+        self.delay.assert_called_once_with(video.pk)
+
+    def test_a_rollback_sends_nothing(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    upload()
+                    raise Declined
+            except Declined:
+                pass
+
+        self.delay.assert_not_called()
+
+    def test_an_update_sends_nothing(self):
+        video = upload()
+        with self.captureOnCommitCallbacks(execute=True):
+            video.title = "Launch talk (final)"
+            video.save()
+
+        self.delay.assert_not_called()
+
+    def test_loaddata_sends_nothing(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            post_save.send(
+                sender=Video,
+                instance=Video(title="Old talk"),
+                created=True,
+                raw=True,
+                using="default",
+                update_fields=None,
+            )
+
+        self.delay.assert_not_called()
+
+    def test_the_receiver_logs_instead_of_printing(self):
+        with self.assertLogs("video_processing.signals", "INFO") as logs:
+            video = upload()
+
+        self.assertEqual(
+            [r.getMessage() for r in logs.records],
+            [f"Video {video.pk} will be transcoded after commit"],
+        )
+
+
+class DelayOnCommitTests(TestCase):
+    def test_delay_on_commit_also_waits_for_the_commit(self):
+        with mock.patch.object(transcode_video, "delay") as delay:
+            with self.captureOnCommitCallbacks(execute=False) as callbacks:
+                transcode_video.delay_on_commit(42)
+
+            delay.assert_not_called()
+            for callback in callbacks:
+                callback()
+            delay.assert_called_once_with(42)
+
+
+class EagerTests(TestCase):
+    """task_always_eager: .delay() runs the task in this process, no broker."""
+
+    def test_the_task_marks_the_video_ready(self):
+        with (
+            celery_conf(task_always_eager=True),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            video = upload()
+
+        video.refresh_from_db()
+        self.assertEqual(video.status, Video.Status.READY)
+
+    def test_the_task_does_nothing_for_a_deleted_video(self):
+        video = upload()
+        video_id = video.pk
+        video.delete()
+
+        self.assertIs(transcode_video(video_id), False)
+
+
+def keep_djangos_logging(**kwargs):
+    """Connected to setup_logging, so Celery leaves the logging config alone."""
+
+
+# --8<-- [start:worker]
+class CeleryWorkerTests(TransactionTestCase):
+    """A real Celery worker, in a thread, reading the in-memory broker.
+
+    TransactionTestCase: the worker thread has its own database connection,
+    and sees only what is committed.
+    """
+
+    def test_a_worker_transcodes_the_video_after_the_commit(self):
+        published, finished = [], threading.Event()
+
+        def on_publish(sender, **kwargs):  # sender: the task's name
+            published.append(sender)
+
+        def on_postrun(task, **kwargs):
+            if task.name == transcode_video.name:
+                finished.set()
+
+        setup_logging.connect(keep_djangos_logging)
+        after_task_publish.connect(on_publish)
+        task_postrun.connect(on_postrun)
+        try:
+            with (
+                celery_conf(broker_url="memory://localhost/", result_backend=None),
+                start_worker(app, pool="solo", perform_ping_check=False),
+            ):
+                with transaction.atomic():
+                    video = upload()
+                    self.assertEqual(published, [])  # not before the commit
+                self.assertEqual(published, [transcode_video.name])
+                self.assertTrue(finished.wait(timeout=30), "the worker ran no task")
+        finally:
+            task_postrun.disconnect(on_postrun)
+            after_task_publish.disconnect(on_publish)
+            setup_logging.disconnect(keep_djangos_logging)
+
+        video.refresh_from_db()
+        self.assertEqual(video.status, Video.Status.READY)
+
+
+# --8<-- [end:worker]
+
+
+class CeleryAppTests(SimpleTestCase):
+    def test_the_app_reads_the_celery_settings(self):
+        self.assertEqual(app.conf.broker_url, settings.CELERY_BROKER_URL)
+
+    def test_the_shared_task_is_bound_to_the_project_app(self):
+        self.assertIs(transcode_video.app, app)
+
+    def test_celery_dash_a_celery_setup_finds_the_app(self):
+        self.assertIs(find_app("celery_setup"), app)
+
+    def test_starting_django_does_not_load_celery(self):
+        code = (
+            "import sys, django; django.setup(); "
+            "print('celery.app.base' in sys.modules)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+                "PYTHONPATH": os.pathsep.join(sys.path),
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        self.assertEqual(done.stdout.strip(), "False", done.stderr)
