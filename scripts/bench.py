@@ -102,14 +102,15 @@ def page_weights(site):
                 path = "" if path == "." else f"{path}/"
                 context = browser.new_context()  # an empty cache: a first visit
                 page = context.new_page()
-                responses = []
+                sizes = []
+                # On the context, not the page, so the search worker's
+                # requests count too.
                 context.on(
-                    "requestfinished", lambda r: responses.append(r)
-                )  # workers too
-                page.goto(base + path, wait_until="networkidle")
-                weights[path or "(home)"] = sum(
-                    r.sizes()["responseBodySize"] for r in responses
+                    "requestfinished",
+                    lambda r, sizes=sizes: sizes.append(r.sizes()["responseBodySize"]),
                 )
+                page.goto(base + path, wait_until="networkidle")
+                weights[path or "(home)"] = sum(sizes)
                 context.close()
             browser.close()
     finally:
