@@ -17,7 +17,7 @@ chromium:
 	@scripts/install-chromium.sh
 
 serve: env  ## Serve the site with live reload at http://127.0.0.1:8000
-	$(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
+	NOTEBOOK_CACHE=true $(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
 
 test: env chromium  ## Every check: lint, snippets, examples, pages, site, browser
 	$(VENV)/bin/ruff check .

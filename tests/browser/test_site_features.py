@@ -126,3 +126,25 @@ def test_narrow_layout_code_scrolls_inside_its_box(phone):
     )
     assert overflowing, "no code block is wider than a phone: the check proves nothing"
     assert set(overflowing) == {"auto"}, overflowing
+
+
+def test_notebook_page_shows_executed_output(page):
+    page.goto("playground/")
+    outputs = page.locator(".jp-OutputArea-output")
+    expect(outputs.first).to_be_visible()
+    text = " ".join(outputs.all_inner_texts())
+    assert "pk after delete: None" in text, (
+        "docs/playground.ipynb: the page does not show the executed output"
+    )
+
+
+def test_diagrams_render(page):
+    page.goto("reference/signal-diagrams/")
+    images = page.locator("article img[src$='.svg']")
+    expect(images.first).to_be_visible()
+    sizes = images.evaluate_all("imgs => imgs.map(i => [i.src, i.naturalWidth])")
+    assert len(sizes) >= 12, f"expected a diagram per scenario, found {len(sizes)}"
+    blank = [src for src, width in sizes if width == 0]
+    assert not blank, (
+        f"docs/reference/signal-diagrams.md: diagrams not rendered: {blank}"
+    )
