@@ -56,7 +56,7 @@ def live_reload_time():
     server = subprocess.Popen(
         [*MKDOCS, "serve", "--livereload", "-a", "127.0.0.1:8765"],
         cwd=ROOT,
-        env=ENV,
+        env={**ENV, "NOTEBOOK_CACHE": "true"},  # as `make serve` runs it
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
