@@ -5,7 +5,10 @@ module, so "an include" and "a code block" mean one thing everywhere.
 """
 
 import fnmatch
+import os
 import re
+import subprocess
+import sys
 import textwrap
 import tomllib
 from dataclasses import dataclass
@@ -147,3 +150,16 @@ def included_text(path: Path, section: str | None = None) -> str:
         elif inside and not marker:
             shown.append(line)
     return textwrap.dedent("\n".join(shown))
+
+
+def build_site(out: Path) -> Path:
+    """Run `mkdocs build --strict` into out; fail with MkDocs' own message."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", out],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    return out

@@ -6,8 +6,6 @@ by scripts/install-chromium.sh); it never downloads one of its own.
 
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -30,15 +28,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def site_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", out],
-        cwd=pages.ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    out = pages.build_site(tmp_path_factory.mktemp("site"))
     url, server = static_server.start(out)
     yield url
     server.shutdown()
