@@ -16,8 +16,11 @@ env:
 chromium:
 	@scripts/install-chromium.sh
 
+# No .pyc files: the notebook imports snippets/, and new __pycache__ files
+# there would look like edits and trigger another rebuild.
 serve: env  ## Serve the site with live reload at http://127.0.0.1:8000
-	NOTEBOOK_CACHE=true $(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
+	NOTEBOOK_CACHE=true PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
 
 test: env chromium  ## Every check: lint, snippets, examples, pages, site, browser
 	$(VENV)/bin/ruff check .

@@ -56,7 +56,11 @@ def live_reload_time():
     server = subprocess.Popen(
         [*MKDOCS, "serve", "--livereload", "-a", "127.0.0.1:8765"],
         cwd=ROOT,
-        env={**ENV, "NOTEBOOK_CACHE": "true"},  # as `make serve` runs it
+        env={
+            **ENV,
+            "NOTEBOOK_CACHE": "true",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },  # as `make serve`
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -66,7 +70,7 @@ def live_reload_time():
         time.sleep(1)  # let the watcher settle after the first build
         start = time.perf_counter()
         snippet.write_text(original + marker + "\n")
-        wait_for(url, lambda html: marker in html, timeout=60)
+        wait_for(url, lambda html: marker in html, timeout=120)
         return time.perf_counter() - start
     finally:
         snippet.write_text(original)

@@ -15,7 +15,7 @@ import pytest
 
 from . import pages
 
-COPYABLE = ["profiles"]
+COPYABLE = ["profiles", "welcome_email"]
 
 
 @pytest.mark.parametrize("app", COPYABLE)
