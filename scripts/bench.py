@@ -10,6 +10,7 @@
 """
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -53,8 +54,9 @@ def live_reload_time():
     snippet = pages.SNIPPETS / "profiles" / "models.py"
     original = snippet.read_text()
     marker = f"# bench {time.time_ns()}"
+    port = free_port()
     server = subprocess.Popen(
-        [*MKDOCS, "serve", "--livereload", "-a", "127.0.0.1:8765"],
+        [*MKDOCS, "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env={
             **ENV,
@@ -64,7 +66,7 @@ def live_reload_time():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = "http://127.0.0.1:8765/guide/first-receiver/"
+    url = f"http://127.0.0.1:{port}/guide/first-receiver/"
     try:
         wait_for(url, lambda html: True, timeout=120)
         time.sleep(1)  # let the watcher settle after the first build
@@ -76,6 +78,12 @@ def live_reload_time():
         snippet.write_text(original)
         server.terminate()
         server.wait()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def wait_for(url, condition, timeout):
