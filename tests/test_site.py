@@ -140,3 +140,12 @@ def test_no_internal_link_or_anchor_is_broken(site):
             ):
                 broken.append(f"{html.relative_to(site)}: {href} (no such anchor)")
     assert not broken, "Broken links in the built site:\n" + "\n".join(broken)
+
+
+def test_search_index_holds_prose_but_no_code(site):
+    index = (site / "search" / "search_index.json").read_text()
+    assert "Create a profile for every new user" in index
+    assert "Profile.objects.create(user=instance)" not in index, (
+        "code blocks reached the search index: is hooks/search_without_code.py "
+        "still listed under hooks: in mkdocs.yml?"
+    )
