@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from scripts import static_server  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS  # noqa: E402
 
 PAGES = {
     "home": "",
@@ -31,10 +32,7 @@ PAGES = {
 # regressions instead, and prints every score against the target.
 TARGET_PERFORMANCE = 0.95
 BUDGET = {"performance": 0.75, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
-    "--disable-background-networking --disable-component-update --disable-sync"
-)
+CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
 
 
 def audit(url, *options):
