@@ -1,6 +1,7 @@
 # Two entry points for people: `make serve` and `make test`.
 # Each creates the environment it needs first (scripts/bootstrap.sh).
 DJANGO ?= 6.1
+PORT ?= 8000
 VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
 # Every Django series with a lock file in requirements/ is in the matrix.
 SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-*.txt))
@@ -16,11 +17,12 @@ env:
 chromium:
 	@scripts/install-chromium.sh
 
+# --dirty: a change rebuilds only the pages it touches (hooks/rebuild_what_changed.py).
 # No .pyc files: the notebook imports snippets/, and new __pycache__ files
 # there would look like edits and trigger another rebuild.
-serve: env  ## Serve the site with live reload at http://127.0.0.1:8000
-	NOTEBOOK_CACHE=true PYTHONDONTWRITEBYTECODE=1 \
-		$(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
+serve: env  ## Serve the site with live reload at http://127.0.0.1:$(PORT)
+	PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/mkdocs serve --livereload --dirty -a 127.0.0.1:$(PORT)
 
 test: env chromium  ## Every check: lint, snippets, examples, pages, site, browser
 	$(VENV)/bin/ruff check .

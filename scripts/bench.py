@@ -10,6 +10,7 @@
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -56,15 +57,12 @@ def live_reload_time():
     marker = f"# bench {time.time_ns()}"
     port = free_port()
     server = subprocess.Popen(
-        [*MKDOCS, "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+        ["make", "--no-print-directory", "serve", f"PORT={port}"],
         cwd=ROOT,
-        env={
-            **ENV,
-            "NOTEBOOK_CACHE": "true",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        },  # as `make serve`
+        env=ENV,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # to stop make and mkdocs together
     )
     url = f"http://127.0.0.1:{port}/guide/first-receiver/"
     try:
@@ -76,7 +74,7 @@ def live_reload_time():
         return time.perf_counter() - start
     finally:
         snippet.write_text(original)
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait()
 
 

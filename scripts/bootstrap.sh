@@ -4,7 +4,7 @@
 #
 # It finds a suitable Python by itself: $PYTHON if set, else python3.X on the
 # PATH, else pyenv's interpreters, oldest suitable first. The environment is rebuilt
-# only when its lock file changes.
+# only when its lock file or this script changes.
 set -euo pipefail
 
 series=${1:-6.1}
@@ -47,7 +47,7 @@ find_python() {
   return 1
 }
 
-stamp="$venv/.installed-$(sha256sum "$lock" | cut -c1-16)"
+stamp="$venv/.installed-$(cat "$lock" "$0" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   if ! python=$(find_python); then
     cat >&2 <<MSG
@@ -62,6 +62,8 @@ MSG
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$uv_version" \
     2>&1 | grep -v "is ignored" >&2 || true
-  "$venv/bin/uv" pip sync --quiet --python "$venv/bin/python" "$lock" >&2
+  # Compiled now, because PYTHONDONTWRITEBYTECODE (set on many machines, CI
+  # included) would otherwise make every process compile its imports again.
+  "$venv/bin/uv" pip sync --quiet --compile-bytecode --python "$venv/bin/python" "$lock" >&2
   touch "$stamp"
 fi

@@ -1,11 +1,12 @@
 """The playground notebook: run by every build, never served stale, self-contained.
 
-mkdocs-jupyter executes docs/playground.ipynb on every `mkdocs build`. These
-tests build small sites with the plugin options exactly as mkdocs.yml sets
-them, to show that a raising cell fails the build, that a change in code the
-notebook imports reaches the page, and that the page loads nothing from
-another host. They also prove what the notebook says about running Django in
-a Jupyter kernel.
+hooks/notebooks_in_background.py executes docs/playground.ipynb on every
+`mkdocs build`, while the other pages are built, and mkdocs-jupyter renders
+it. These tests build small sites with the plugin options exactly as
+mkdocs.yml sets them, and that hook, to show that a raising cell fails the
+build, that a change in code the notebook imports reaches the page, and that
+the page loads nothing from another host. They also prove what the notebook
+says about running Django in a Jupyter kernel.
 """
 
 import contextlib
@@ -21,6 +22,8 @@ import yaml
 from mkdocs.commands.build import build as build_site
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import get_files
 from mkdocs.utils.yaml import get_yaml_loader
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -30,6 +33,7 @@ from . import pages
 
 NOTEBOOK = pages.DOCS / "playground.ipynb"
 PLUGIN = "mkdocs-jupyter"
+HOOK = pages.ROOT / "hooks" / "notebooks_in_background.py"
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 PLUGIN_VERSION = tuple(int(part) for part in version(PLUGIN).split(".")[:2])
 
@@ -45,13 +49,14 @@ def plugin_options() -> dict:
     pytest.fail(f"mkdocs.yml does not configure the {PLUGIN} plugin")
 
 
-def build(project, *, without=(), **overrides):
-    """Build project/docs into project/site with the site's notebook options.
+def build(project, *, without=(), hook=True, **overrides):
+    """Build project/docs into project/site with the site's notebook set-up.
 
     It does what `mkdocs build --strict` does, in this process: the notebook
     libraries are imported once, and each build starts only a kernel, as a
     rebuild under `mkdocs serve` does. `without` drops options, so the
-    plugin's default applies to them.
+    plugin's default applies to them; `hook=False` leaves out the hook that
+    runs the notebooks.
     """
     options = {**plugin_options(), **overrides}
     for name in without:
@@ -60,6 +65,7 @@ def build(project, *, without=(), **overrides):
         "site_name": "Notebook check",
         "theme": {"name": "material", "font": False},
         "plugins": [{PLUGIN: options}],
+        "hooks": [str(HOOK)] if hook else [],
         "strict": True,
     }
     (project / "mkdocs.yml").write_text(yaml.safe_dump(settings))
@@ -322,27 +328,55 @@ def test_a_raising_cell_fails_the_build(tmp_path, caplog):
     notebook.cells.append(new_code_cell('raise RuntimeError("raised on purpose")'))
     project = playground_project(tmp_path, notebook)
 
-    with pytest.raises(CellExecutionError) as raised:
+    with pytest.raises(Abort, match="Aborted with a BuildError"):
         build(project)
 
-    # The build logs which page failed, then stops with the cell's error.
-    assert "Error reading page 'playground.ipynb'" in caplog.text
-    error = ANSI_COLOUR.sub("", str(raised.value))
-    assert "RuntimeError: raised on purpose" in error
+    # The build logs which page failed and why, then stops.
+    log = ANSI_COLOUR.sub("", caplog.text)
+    assert "Error reading page 'playground.ipynb'" in log
+    assert "docs/playground.ipynb failed to run:" in log
+    assert "RuntimeError: raised on purpose" in log
     # It is the last cell that failed, after every cell before it ran.
-    assert f"Cell In[{len(code_cells(notebook))}]" in error
+    assert f"Cell In[{len(code_cells(notebook))}]" in log
     assert not (project / "site" / "playground").exists()
 
 
-def test_without_allow_errors_false_a_raising_cell_would_be_published(tmp_path):
-    (tmp_path / "docs").mkdir()
-    notebook = notebook_of('raise RuntimeError("on purpose")')
-    nbformat.write(notebook, tmp_path / "docs" / "broken.ipynb")
+def test_without_the_hook_the_page_would_show_no_output(tmp_path):
+    # mkdocs.yml sets `execute: false`: the hook is what runs the notebook.
+    project = playground_project(tmp_path, read_playground())
 
-    build(tmp_path, without=["allow_errors"])
+    build(project, hook=False)
 
-    html = (tmp_path / "site" / "broken" / "index.html").read_text()
-    assert "RuntimeError" in html
+    assert parse(project / "site" / "playground" / "index.html").outputs == []
+
+
+def test_the_kernel_starts_before_any_page_is_built(tmp_path):
+    """The notebook runs while the other pages are built, which are built first."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "b-page.md").write_text("# A page\n")
+    nbformat.write(notebook_of("import time\ntime.sleep(2)"), docs / "a-notebook.ipynb")
+    settings = {
+        "site_name": "Order",
+        "plugins": [{PLUGIN: plugin_options()}],
+        "hooks": [str(HOOK)],
+    }
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(settings))
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    hook = config.hooks[str(HOOK)]
+
+    files = config.plugins.on_files(get_files(config), config=config)
+
+    run = hook.runs.pop("a-notebook.ipynb")
+    try:
+        assert run.is_alive()  # started, and still sleeping
+        pages_in_order = [file.src_uri for file in files.documentation_pages()]
+        assert pages_in_order == ["b-page.md", "a-notebook.ipynb"]
+    finally:
+        run.join()
+        hook.on_post_build(config=config)
+    assert run.error is None
+    assert not run.executed.parent.exists()  # the executed copy is removed
 
 
 def probe_project(root):
