@@ -36,6 +36,9 @@ def test_copy_button_copies_exactly_the_included_section(context, page):
         ".highlight", has=page.locator(".filename", has_text="the receiver")
     )
 
+    # Code blocks are mounted as they come into view (content.lazy): a reader
+    # sees the block, and so its button, before clicking it.
+    block.scroll_into_view_if_needed()
     block.locator("button[data-md-type=copy]").click()
 
     copied = page.evaluate("navigator.clipboard.readText()")
