@@ -58,7 +58,7 @@ def is_notebook(file):
 
 def on_files(files, config):
     notebooks = [file for file in files if is_notebook(file)]
-    # Not rebuilt by `mkdocs serve --dirty` unless edited: nothing to run then.
+    # Under `mkdocs serve --dirty`, unchanged notebooks are not rebuilt: not run.
     stale = [file for file in notebooks if file.is_modified()]
     if stale:
         folder = Path(tempfile.mkdtemp(prefix="executed-notebooks-"))
@@ -91,3 +91,7 @@ def on_page_content(html, page, config, files):
 def on_post_build(config):
     while folders:
         shutil.rmtree(folders.pop(), ignore_errors=True)
+
+
+def on_build_error(error):
+    on_post_build(config=None)

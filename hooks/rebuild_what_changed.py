@@ -46,10 +46,11 @@ def on_files(files, config):
     if config.theme.custom_dir:
         site_wide += files_under(config.theme.custom_dir)
     for file in files.documentation_pages():
+        included = []
         if file.src_uri.endswith(".md"):
             markdown = Path(file.abs_src_path).read_text(encoding="utf-8")
             included = [str(root / path) for path in INCLUDE.findall(markdown)]
-            file.is_modified = partial(is_modified, file, [*included, *site_wide])
+        file.is_modified = partial(is_modified, file, [*included, *site_wide])
     return files
 
 
