@@ -31,13 +31,12 @@ def files_under(folder):
 
 
 def is_modified(file, dependencies):
-    """Whether the page's HTML is older than its source or anything it depends on."""
-    if not os.path.isfile(file.abs_dest_path):
+    """MkDocs' own test (is the HTML older than the source?), then the dependencies'."""
+    if type(file).is_modified(file):
         return True
     built = os.path.getmtime(file.abs_dest_path)
-    sources = [file.abs_src_path, *dependencies]
-    existing = [source for source in sources if os.path.isfile(source)]
-    return any(os.path.getmtime(source) > built for source in existing)
+    existing = [path for path in dependencies if os.path.isfile(path)]
+    return any(os.path.getmtime(path) > built for path in existing)
 
 
 def on_files(files, config):
