@@ -8,7 +8,7 @@ SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-
 AUDIT_TOOLS := tests/audit/node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: env chromium serve test matrix audit bench site update-examples diagrams lock
+.PHONY: env chromium serve test matrix audit bench mutation site update-examples diagrams lock
 
 env:
 	@scripts/bootstrap.sh $(DJANGO)
@@ -42,6 +42,10 @@ audit: env chromium $(AUDIT_TOOLS)  ## Lighthouse on key pages, held to the budg
 
 bench: env chromium  ## Measure test time, build time, live reload and page weight
 	$(VENV)/bin/python scripts/bench.py
+
+# APPS="payments orders" mutates only those apps.
+mutation: env  ## Mutate the shown code; each app's own tests must kill 95%
+	$(VENV)/bin/python scripts/mutation.py $(APPS)
 
 site: env  ## Build the static site into site/
 	$(VENV)/bin/mkdocs build --strict

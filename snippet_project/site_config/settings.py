@@ -18,9 +18,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SNIPPETS_DIR = PROJECT_DIR.parent / "snippets"
 
 # Each folder under snippets/ is an app a reader can copy into their own
-# project as-is, so it is importable by its own name ("profiles").
+# project as-is, so it is importable by its own name ("profiles"). Appended,
+# so that a copy earlier on the path wins (scripts/mutation.py mutates one).
 if str(SNIPPETS_DIR) not in sys.path:
-    sys.path.insert(0, str(SNIPPETS_DIR))
+    sys.path.append(str(SNIPPETS_DIR))
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 
