@@ -22,13 +22,21 @@ import django
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    BadRequest,
+    DisallowedHost,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousFileOperation,
+    SuspiciousOperation,
+)
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import connections, models
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.http import Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template import Context, Template
 from django.test import (
     AsyncClient,
@@ -36,6 +44,7 @@ from django.test import (
     RequestFactory,
     SimpleTestCase,
     TestCase,
+    modify_settings,
     override_settings,
 )
 from django.test.utils import instrumented_test_render, isolate_apps
@@ -354,19 +363,43 @@ def boom(request):
     raise RuntimeError("boom")
 
 
-def missing(request):
-    raise Http404
+# Exceptions Django answers with a 4xx response of its own.
+CLIENT_ERRORS = [
+    Http404,
+    PermissionDenied,
+    BadRequest,
+    SuspiciousOperation,
+    DisallowedHost,
+    SuspiciousFileOperation,
+    RequestDataTooBig,
+    MultiPartParserError,
+]
 
 
-def forbidden(request):
-    raise PermissionDenied
+def raise_named(request, name):
+    raise {error.__name__: error for error in CLIENT_ERRORS}[name]
+
+
+class BoomMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise RuntimeError("boom")
+
+
+def sent_when(signal):
+    """The "Sent when" cell of a signal's row."""
+    for line in PAGE_PATH.read_text().splitlines():
+        if line.startswith(f"| `{signal}` |"):
+            return line.split("|")[3]
+    raise AssertionError(f"{PAGE} has no row for `{signal}`.")
 
 
 urlpatterns = [
     path("ok/", ok),
     path("boom/", boom),
-    path("missing/", missing),
-    path("forbidden/", forbidden),
+    path("raise/<str:name>/", raise_named),
 ]
 
 
@@ -463,19 +496,67 @@ class RequestSignals(SignalCheck, TestCase):
             response.status_code, 500, f"{PAGE}: `got_request_exception` and 500"
         )
 
-    def test_http404_and_permission_denied_are_not_unhandled(self):
-        for url in ("/missing/", "/forbidden/"):
-            with (
-                self.subTest(url=url),
-                trace_signals() as trace,
-                self.assertLogs("django.request", "WARNING"),
-            ):
-                Client().get(url)
+    @modify_settings(MIDDLEWARE={"append": f"{__name__}.BoomMiddleware"})
+    def test_an_unhandled_exception_in_a_middleware(self):
+        with (
+            trace_signals() as trace,
+            self.assertLogs("django.request", "ERROR"),
+        ):
+            Client(raise_request_exception=False).get("/ok/")
 
+        self.assert_sent(trace, "got_request_exception", sender="None")
+        self.assertIn(
+            "middleware",
+            sent_when("got_request_exception"),
+            f"{PAGE}: `got_request_exception` is sent for a middleware's exception too",
+        )
+
+    @override_settings(
+        DEBUG=False,
+        TEMPLATES=[
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "OPTIONS": {
+                    "loaders": [
+                        (
+                            "django.template.loaders.locmem.Loader",
+                            {"404.html": "{% load no_such_library %}"},
+                        )
+                    ]
+                },
+            }
+        ],
+    )
+    def test_a_404_page_that_fails_to_render_is_unhandled(self):
+        with trace_signals() as trace, self.assertLogs("django.request", "ERROR"):
+            response = Client(raise_request_exception=False).get("/raise/Http404/")
+
+        self.assert_sent(trace, "got_request_exception", sender="None")
+        self.assertEqual(
+            response.status_code, 500, f"{PAGE}: a failing 404 page means a 500"
+        )
+
+    def test_exceptions_answered_with_4xx_are_not_unhandled(self):
+        named = set(re.findall(r"`(\w+)`", sent_when("got_request_exception")))
+        for error in CLIENT_ERRORS:
+            with (
+                self.subTest(error.__name__),
+                trace_signals() as trace,
+                self.assertLogs("django", "WARNING"),
+            ):
+                response = Client().get(f"/raise/{error.__name__}/")
+
+            self.assertLess(response.status_code, 500)
             self.assertNotIn(
                 "got_request_exception",
                 trace.names(),
-                f"{PAGE}: `got_request_exception` is not sent for {url}",
+                f"{PAGE}: `got_request_exception` is not sent for {error.__name__}",
+            )
+            self.assertTrue(
+                named.intersection(base.__name__ for base in error.__mro__),
+                f"{PAGE}: the row for `got_request_exception` must name "
+                f"{error.__name__}, or a class it inherits from, among the "
+                "exceptions it is not sent for.",
             )
 
 

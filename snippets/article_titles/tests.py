@@ -1,7 +1,10 @@
 from django.core.management import call_command
+from django.db.models.signals import pre_save
 from django.test import TestCase
+from django.test.utils import isolate_apps
 
 from .models import Article
+from .signals import title_case_title
 
 
 def stored_title(article):
@@ -46,3 +49,34 @@ class TitleCaseTests(TestCase):
         self.assertEqual(
             Article.objects.get(pk=30).title, "iPhone tips from the archive"
         )
+
+
+class WritesThatSkipTheReceiverTests(TestCase):
+    def test_bulk_create_stores_the_title_as_given(self):
+        Article.objects.bulk_create([Article(title="my first post")])
+
+        self.assertEqual(Article.objects.get().title, "my first post")
+
+    @isolate_apps("article_titles")
+    def test_a_proxy_model_saves_without_the_receiver(self):
+        class DraftArticle(Article):
+            class Meta:
+                proxy = True
+                app_label = "article_titles"
+
+        article = DraftArticle.objects.create(title="my first post")
+
+        self.assertEqual(stored_title(article), "my first post")
+
+    @isolate_apps("article_titles")
+    def test_connected_for_the_proxy_too_it_runs(self):
+        class DraftArticle(Article):
+            class Meta:
+                proxy = True
+                app_label = "article_titles"
+
+        pre_save.connect(title_case_title, sender=DraftArticle)
+        self.addCleanup(pre_save.disconnect, title_case_title, sender=DraftArticle)
+        article = DraftArticle.objects.create(title="my first post")
+
+        self.assertEqual(stored_title(article), "My First Post")

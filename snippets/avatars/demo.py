@@ -19,7 +19,7 @@ with (
     path = Path(avatar.image.path)
 
     with transaction.atomic():
-        ada.delete()  # cascades to the avatar: post_delete runs here
+        ada.delete()  # cascades to the avatar: pre_delete runs here
         print(path.exists(), Avatar.objects.count())
         #> True 0
 

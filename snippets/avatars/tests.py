@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -72,6 +72,22 @@ class AvatarFileTests(TestCase):
 
         self.assertFalse(self.path.exists())
 
+    def test_a_queryset_that_leaves_the_image_out_still_deletes_the_file(self):
+        querysets = Avatar.objects.defer("image"), Avatar.objects.only("pk")
+        for n, avatars in enumerate(querysets):
+            with self.subTest(deferred=avatars.query.deferred_loading):
+                avatar = Avatar.objects.create(
+                    user=User.objects.create_user(f"user{n}"),
+                    image=ContentFile(b"fake png", name=f"user{n}.png"),
+                )
+                path = Path(avatar.image.path)
+
+                with self.captureOnCommitCallbacks(execute=True):
+                    avatars.filter(pk=avatar.pk).delete()
+
+                self.assertFalse(path.exists())
+                self.assertFalse(Avatar.objects.filter(pk=avatar.pk).exists())
+
     def test_a_rolled_back_delete_keeps_the_row_and_its_file(self):
         with self.captureOnCommitCallbacks(execute=True) as callbacks:
             try:
@@ -97,12 +113,12 @@ class AvatarFileTests(TestCase):
 
     def test_without_the_receiver_the_file_outlives_its_row(self):
         uid = "avatars.delete_avatar_file"
-        post_delete.disconnect(sender=Avatar, dispatch_uid=uid)
+        pre_delete.disconnect(sender=Avatar, dispatch_uid=uid)
         try:
             with self.captureOnCommitCallbacks(execute=True):
                 self.avatar.delete()
         finally:
-            post_delete.connect(delete_avatar_file, sender=Avatar, dispatch_uid=uid)
+            pre_delete.connect(delete_avatar_file, sender=Avatar, dispatch_uid=uid)
 
         self.assertFalse(Avatar.objects.exists())
         self.assertTrue(self.path.exists())

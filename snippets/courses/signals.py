@@ -1,10 +1,10 @@
 import logging
 
 from django.db.models import Count
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.dispatch import receiver
 
-from .models import Course
+from .models import Course, Student
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,23 @@ def update_student_count(sender, instance, action, reverse, pk_set, **kwargs):
     else:
         course_pks = pk_set  # student.courses.add(...): pk_set holds course pks
     _refresh_student_counts(course_pks)
+
+
+@receiver(pre_delete, sender=Student, dispatch_uid="courses.note_student_s_courses")
+def note_courses_of_deleted_student(sender, instance, **kwargs):
+    """Deleting a student deletes their enrolment rows, with no m2m_changed.
+
+    Note the student's courses while the rows still exist; recount_courses()
+    updates them once the rows are gone.
+    """
+    instance._courses_before_delete = list(
+        instance.courses.values_list("pk", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Student, dispatch_uid="courses.recount_courses")
+def recount_courses(sender, instance, **kwargs):
+    _refresh_student_counts(instance.__dict__.pop("_courses_before_delete", []))
 
 
 def _refresh_student_counts(course_pks):

@@ -1,14 +1,16 @@
+import re
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from unittest import skipIf, skipUnless
 
 import django
 from django.core.management import call_command
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.transaction import TransactionManagementError
 from django.forms import modelform_factory
 from django.test import TestCase, TransactionTestCase
-from django.test.utils import isolate_apps
+from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from .models import Course, Lesson, Student
 
@@ -149,6 +151,36 @@ class M2MChangedArgumentTests(TestCase):
             ],
         )
 
+    def test_set_with_clear_true_clears_then_adds_every_object(self):
+        self.course.students.add(self.ada, self.bob)
+
+        with captured(m2m_changed, sender=Enrolment) as calls:
+            self.course.students.set([self.bob, self.cy], clear=True)
+
+        pks = {self.bob.pk, self.cy.pk}
+        self.assertEqual(
+            actions(calls),
+            [
+                ("pre_clear", None),
+                ("post_clear", None),
+                ("pre_add", pks),
+                ("post_add", pks),
+            ],
+        )
+
+    def test_writing_the_through_table_directly_sends_no_signal(self):
+        with (
+            captured(m2m_changed) as m2m_calls,
+            captured(post_save, sender=Enrolment) as save_calls,
+        ):
+            Enrolment.objects.create(course=self.course, student=self.ada)
+            Enrolment.objects.bulk_create(
+                [Enrolment(course=self.course, student=self.bob)]
+            )
+
+        self.assertEqual((m2m_calls, save_calls), ([], []))
+        self.assertEqual(self.course.students.count(), 2)
+
     @skipUnless(django.VERSION >= (6, 1), "m2m_changed gets raw only from Django 6.1")
     def test_loaddata_sends_raw_true(self):
         with captured(m2m_changed, sender=Enrolment) as calls:
@@ -225,6 +257,32 @@ class StudentCountTests(TestCase):
 
         self.assertEqual(self.counts(), {"Compilers": 0, "Databases": 1})
 
+    def test_set_with_clear_true(self):
+        self.compilers.students.add(self.ada)
+        self.compilers.students.set([self.ada, self.bob], clear=True)
+
+        self.assertEqual(self.counts(), {"Compilers": 2, "Databases": 0})
+
+    def test_rows_written_to_the_through_table_directly_are_not_counted(self):
+        Enrolment.objects.create(course=self.compilers, student=self.ada)
+
+        self.assertEqual(self.counts(), {"Compilers": 0, "Databases": 0})
+
+    def test_deleting_a_student_updates_every_course_they_took(self):
+        self.compilers.students.add(self.ada, self.bob)
+        self.databases.students.add(self.ada)
+
+        self.ada.delete()
+
+        self.assertEqual(self.counts(), {"Compilers": 1, "Databases": 0})
+
+    def test_deleting_students_through_a_queryset_too(self):
+        self.compilers.students.add(self.ada, self.bob)
+
+        Student.objects.filter(pk__in=[self.ada.pk, self.bob.pk]).delete()
+
+        self.assertEqual(self.counts(), {"Compilers": 0, "Databases": 0})
+
     def test_adding_nobody_new_writes_nothing(self):
         self.compilers.students.add(self.ada)
 
@@ -250,7 +308,9 @@ def delete_signals(*models):
         name = "pre_delete" if signal is pre_delete else "post_delete"
         course_id = instance.pk if sender is Course else instance.course_id
         row_exists = Course.objects.filter(pk=course_id).exists()
-        events.append((name, sender.__name__, instance.pk is not None, row_exists))
+        events.append(
+            (name, sender.__name__, str(instance), instance.pk is not None, row_exists)
+        )
 
     for model in models:
         pre_delete.connect(record, sender=model, weak=False)
@@ -263,30 +323,80 @@ def delete_signals(*models):
             post_delete.disconnect(record, sender=model)
 
 
+def delete_statements(queries):
+    """How many DELETE statements ran, per table."""
+    tables = (
+        re.match(r"DELETE FROM [`\"]?(\w+)", query["sql"])
+        for query in queries.captured_queries
+    )
+    return Counter(match[1] for match in tables if match)
+
+
 class CascadeDeleteTests(TestCase):
     def setUp(self):
         self.course = Course.objects.create(title="Compilers")
         Lesson.objects.create(course=self.course, title="Parsing")
         Lesson.objects.create(course=self.course, title="Code generation")
 
-    def test_every_pre_delete_comes_first_then_each_model_s_delete_and_post_delete(
-        self,
-    ):
-        with delete_signals(Course, Lesson) as events:
-            self.course.delete()
+    def test_every_pre_delete_first_then_per_model_one_delete_and_post_delete(self):
+        databases = Course.objects.create(title="Databases")
+        Lesson.objects.create(course=databases, title="Indexes")
+        courses = Course.objects.filter(pk__in=[self.course.pk, databases.pk])
 
-        # (signal, model, pk still set, course row still in the database)
+        with (
+            delete_signals(Course, Lesson) as events,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            courses.delete()
+
+        # (signal, model, object, pk still set, its course row still there)
         self.assertEqual(
             events,
             [
-                ("pre_delete", "Lesson", True, True),
-                ("pre_delete", "Lesson", True, True),
-                ("pre_delete", "Course", True, True),
-                ("post_delete", "Lesson", True, True),
-                ("post_delete", "Lesson", True, True),
-                ("post_delete", "Course", True, False),
+                ("pre_delete", "Lesson", "Parsing", True, True),
+                ("pre_delete", "Lesson", "Code generation", True, True),
+                ("pre_delete", "Lesson", "Indexes", True, True),
+                ("pre_delete", "Course", "Compilers", True, True),
+                ("pre_delete", "Course", "Databases", True, True),
+                # Within a model, post_delete runs in the reverse order.
+                ("post_delete", "Lesson", "Indexes", True, True),
+                ("post_delete", "Lesson", "Code generation", True, True),
+                ("post_delete", "Lesson", "Parsing", True, True),
+                ("post_delete", "Course", "Databases", True, False),
+                ("post_delete", "Course", "Compilers", True, False),
             ],
         )
+        # One DELETE per table, however many objects: not one per object.
+        self.assertEqual(
+            delete_statements(queries),
+            {"courses_course_students": 1, "courses_lesson": 1, "courses_course": 1},
+        )
+
+    def test_rows_of_the_many_to_many_table_get_no_delete_signals(self):
+        self.course.students.add(Student.objects.create(name="Ada"))
+
+        with (
+            captured(pre_delete, sender=Enrolment) as before,
+            captured(post_delete, sender=Enrolment) as after,
+        ):
+            self.course.delete()
+
+        self.assertEqual((before, after), ([], []))
+        self.assertFalse(Enrolment.objects.exists())
+
+    def test_a_delete_statement_takes_at_most_100_objects(self):
+        Lesson.objects.bulk_create(
+            Lesson(course=self.course, title=f"Part {i}") for i in range(248)
+        )
+
+        with (
+            captured(post_delete, sender=Lesson) as calls,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            self.course.delete()
+
+        self.assertEqual(len(calls), 250)
+        self.assertEqual(delete_statements(queries)["courses_lesson"], 3)
 
     def test_the_lessons_are_gone_when_the_course_s_post_delete_runs(self):
         seen = []
@@ -306,7 +416,7 @@ class CascadeDeleteTests(TestCase):
         with delete_signals(Course) as events:
             self.course.delete()
 
-        self.assertEqual([pk_set for _, _, pk_set, _ in events], [True, True])
+        self.assertEqual([pk_set for *_, pk_set, _ in events], [True, True])
         self.assertIsNone(self.course.pk)
 
     def test_delete_signals_carry_the_object_delete_was_called_on(self):
@@ -331,7 +441,7 @@ class CascadeDeleteTests(TestCase):
             Course.objects.filter(pk__in=[self.course.pk, other.pk]).delete()
 
         self.assertEqual(
-            Counter((name, model) for name, model, _, _ in events),
+            Counter((name, model) for name, model, *_ in events),
             {
                 ("pre_delete", "Course"): 2,
                 ("pre_delete", "Lesson"): 3,
@@ -377,6 +487,43 @@ class CascadeTransactionTests(TransactionTestCase):
 
         self.assertTrue(Course.objects.filter(pk=self.course.pk).exists())
         self.assertEqual(Lesson.objects.filter(course=self.course).count(), 1)
+
+
+class CascadeInsideAtomicTests(TransactionTestCase):
+    """Inside atomic(), as with ATOMIC_REQUESTS, the delete has no savepoint."""
+
+    def setUp(self):
+        self.course = Course.objects.create(title="Compilers")
+        Lesson.objects.create(course=self.course, title="Parsing")
+        post_delete.connect(self.fail_receiver, sender=Course)
+        self.addCleanup(post_delete.disconnect, self.fail_receiver, sender=Course)
+
+    @staticmethod
+    def fail_receiver(sender, **kwargs):
+        raise RuntimeError("receiver failed")
+
+    def test_a_failing_receiver_dooms_the_whole_block(self):
+        with transaction.atomic():
+            Student.objects.create(name="Ada")
+            with self.assertRaises(RuntimeError):
+                self.course.delete()
+            with self.assertRaises(TransactionManagementError):
+                Student.objects.count()  # no query runs until the block ends
+
+        self.assertFalse(Student.objects.exists())  # rolled back with the delete
+        self.assertTrue(Course.objects.filter(pk=self.course.pk).exists())
+
+    # --8<-- [start:own_savepoint]
+    def test_a_savepoint_of_your_own_keeps_the_rest_of_the_block(self):
+        with transaction.atomic():
+            Student.objects.create(name="Ada")
+            with suppress(RuntimeError), transaction.atomic():  # a savepoint
+                self.course.delete()
+
+        self.assertTrue(Student.objects.exists())
+        self.assertEqual(Lesson.objects.filter(course=self.course).count(), 1)
+
+    # --8<-- [end:own_savepoint]
 
 
 @skipUnless(django.VERSION >= (6, 1), "on_delete=DB_CASCADE is new in Django 6.1")

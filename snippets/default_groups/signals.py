@@ -1,7 +1,7 @@
 import logging
 
 from django.apps import apps as global_apps
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, router
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,8 @@ def create_default_groups(sender, using=DEFAULT_DB_ALIAS, apps=global_apps, **kw
         Group = apps.get_model("auth", "Group")
     except LookupError:
         return  # auth is not installed, or migrated to zero
+    if not router.allow_migrate_model(using, Group):
+        return  # a router keeps auth's tables in another database
     created = [
         name
         for name in DEFAULT_GROUPS

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models.signals import post_migrate, pre_migrate
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from .signals import DEFAULT_GROUPS
 
@@ -78,6 +78,24 @@ class DefaultGroupTests(TestCase):
 
         self.assertNotIn("apps", calls[0])
         self.assertEqual(self.default_groups().count(), len(DEFAULT_GROUPS))
+
+
+class AuthElsewhereRouter:
+    """A project whose auth tables live in another database than this one."""
+
+    def allow_migrate(self, db, app_label, **hints):
+        return False if app_label == "auth" else None
+
+
+class RouterTests(TestCase):
+    @override_settings(DATABASE_ROUTERS=[f"{__name__}.AuthElsewhereRouter"])
+    def test_a_database_the_router_keeps_auth_out_of_gets_no_groups(self):
+        Group.objects.filter(name__in=DEFAULT_GROUPS).delete()
+
+        with self.assertNoLogs("default_groups.signals", "INFO"):
+            migrate()
+
+        self.assertFalse(Group.objects.filter(name__in=DEFAULT_GROUPS).exists())
 
 
 class MigrateSignalArgumentTests(TestCase):

@@ -7,8 +7,10 @@ from django.contrib.auth.signals import (
     user_login_failed,
 )
 from django.db import transaction
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+
+from .passwords import CREATED, password_changed
 
 logger = logging.getLogger(__name__)
 
@@ -46,48 +48,29 @@ def log_login_failure(sender, credentials, request, **kwargs):
 
 
 # --8<-- [start:password]
-CHANGED = "_login_audit_password_changed"  # a flag from pre_save to post_save
-
-
-@receiver(
-    pre_save,
-    sender=settings.AUTH_USER_MODEL,
-    dispatch_uid="login_audit.spot_password_change",
-)
-def spot_password_change(sender, instance, raw, using, update_fields, **kwargs):
-    """Compare the password hash about to be saved with the stored one.
-
-    Django has no "password changed" signal. This sees every change saved
-    through the model: set_password() then save(), or Django's password
-    forms and views.
-    """
-    setattr(instance, CHANGED, False)
-    if raw or instance._state.adding:
-        return  # a row from a fixture, or a new user: nothing was changed
-    if update_fields is not None and "password" not in update_fields:
-        return  # e.g. login() saving last_login: the password is not written
-    stored = (
-        sender._default_manager.using(using)
-        .filter(pk=instance.pk)
-        .values_list("password", flat=True)
-        .first()
-    )
-    setattr(instance, CHANGED, stored is not None and stored != instance.password)
-
-
 @receiver(
     post_save,
     sender=settings.AUTH_USER_MODEL,
-    dispatch_uid="login_audit.log_password_change",
+    dispatch_uid="login_audit.note_new_user",
 )
-def log_password_change(sender, instance, **kwargs):
-    """Act once the change is saved, and its transaction has committed."""
-    if not getattr(instance, CHANGED, False):
-        return
-    setattr(instance, CHANGED, False)
-    user_pk = instance.pk
+def note_new_user(sender, instance, created, **kwargs):
+    """Mark whether this save created the user.
+
+    Django tells the validators about a new password only after the row is
+    saved, when nothing on the instance says it was new any more.
+    """
+    setattr(instance, CREATED, created)
+
+
+@receiver(password_changed, dispatch_uid="login_audit.log_password_change")
+def log_password_change(sender, user, **kwargs):
+    """Act once the transaction that saved the new password has committed."""
+    user_pk = user.pk
     # In a real project: email the user "your password was changed".
-    transaction.on_commit(lambda: logger.info("User %s changed password", user_pk))
+    transaction.on_commit(
+        lambda: logger.info("User %s changed password", user_pk),
+        using=user._state.db,
+    )
 
 
 # --8<-- [end:password]

@@ -1,10 +1,13 @@
 import ast
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import orders
 from django.contrib.auth import get_user_model
-from django.test import SimpleTestCase, TestCase
+from django.db import IntegrityError, connection, transaction
+from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
+from django.urls import include, path, reverse
 from orders.models import Order
 from orders.services import complete_order
 from orders.signals import order_completed
@@ -12,6 +15,18 @@ from orders.signals import order_completed
 from .models import PointsAward
 
 User = get_user_model()
+
+# The view test serves the orders app's URLs from here.
+urlpatterns = [path("orders/", include("orders.urls"))]
+
+
+def award_again(sender, order, **kwargs):
+    """A buggy receiver: award_points already gave this order its award."""
+    PointsAward.objects.create(order=order, customer=order.customer, points=1)
+
+
+def fail(sender, **kwargs):
+    raise ValueError("receiver failed")
 
 
 class AwardPointsTests(TestCase):
@@ -23,7 +38,10 @@ class AwardPointsTests(TestCase):
         self.order = Order.objects.create(customer=self.user, total=Decimal("42.50"))
 
     def test_completing_an_order_awards_one_point_per_whole_unit(self):
-        with self.assertLogs("loyalty.signals", "INFO") as logs:
+        with (
+            self.assertLogs("loyalty.signals", "INFO") as logs,
+            self.captureOnCommitCallbacks(execute=True),  # as if it committed
+        ):
             complete_order(self.order)
 
         award = PointsAward.objects.get(order=self.order)
@@ -57,8 +75,8 @@ class OwnershipTests(SimpleTestCase):
     def test_the_orders_app_imports_nothing_from_loyalty(self):
         # The sender knows no receiver: loyalty depends on orders, never the
         # other way round.
-        for path in Path(orders.__file__).parent.glob("*.py"):
-            tree = ast.parse(path.read_text())
+        for source in Path(orders.__file__).parent.glob("*.py"):
+            tree = ast.parse(source.read_text())
             modules = [
                 node.module or "" if isinstance(node, ast.ImportFrom) else alias.name
                 for node in ast.walk(tree)
@@ -66,5 +84,48 @@ class OwnershipTests(SimpleTestCase):
                 for alias in node.names
             ]
             self.assertFalse(
-                [m for m in modules if m.startswith("loyalty")], msg=path.name
+                [m for m in modules if m.startswith("loyalty")], msg=source.name
             )
+
+
+@override_settings(ROOT_URLCONF=__name__)
+class OtherReceiversFailTests(TransactionTestCase):
+    """Other receivers of order_completed fail; the points must stay.
+
+    A TransactionTestCase: each transaction really commits or rolls back.
+    """
+
+    def setUp(self):
+        self.user = User.objects.create_user("ada")
+        self.order = Order.objects.create(customer=self.user, total=Decimal("42.50"))
+        for receiver in (award_again, fail):
+            order_completed.connect(receiver, sender=Order)
+            self.addCleanup(order_completed.disconnect, receiver, sender=Order)
+
+    def assertCompletedWithItsPoints(self):
+        self.order.refresh_from_db()
+        self.assertEqual(self.order.status, Order.Status.COMPLETED)
+        self.assertEqual(PointsAward.objects.get(order=self.order).points, 42)
+
+    def test_inside_atomic(self):
+        with (
+            self.assertLogs("django.dispatch", "ERROR") as logs,
+            transaction.atomic(),
+        ):
+            complete_order(self.order)
+
+        self.assertCompletedWithItsPoints()
+        self.assertEqual(
+            [type(record.exc_info[1]) for record in logs.records],
+            [IntegrityError, ValueError],
+        )
+
+    def test_under_atomic_requests(self):
+        self.client.force_login(self.user)
+        with (
+            mock.patch.dict(connection.settings_dict, ATOMIC_REQUESTS=True),
+            self.assertLogs("django.dispatch", "ERROR"),
+        ):
+            self.client.post(reverse("orders:complete", args=[self.order.pk]))
+
+        self.assertCompletedWithItsPoints()

@@ -4,8 +4,10 @@ from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import IntegrityError, transaction
-from django.test import TestCase
+from django.db import IntegrityError, connection, transaction
+from django.http import HttpResponse
+from django.test import TestCase, TransactionTestCase, override_settings
+from django.urls import path
 
 from .models import Credit, Payment
 from .services import complete_payment
@@ -16,6 +18,25 @@ User = get_user_model()
 
 class Boom(Exception):
     pass
+
+
+def credit_again(sender, payment, **kwargs):
+    """A buggy receiver: credit_account already credited this payment."""
+    Credit.objects.create(payment=payment, user=payment.user, amount=1)
+
+
+def boom(sender, **kwargs):
+    raise Boom("receiver failed")
+
+
+def report_payment(request, reference):
+    """Stands in for the provider's webhook view (minus its signature check)."""
+    complete_payment(reference)
+    return HttpResponse(status=204)
+
+
+# The ATOMIC_REQUESTS test serves its own URL: ROOT_URLCONF points here.
+urlpatterns = [path("payments/<str:reference>/report/", report_payment)]
 
 
 class CompletePaymentTests(TestCase):
@@ -86,7 +107,10 @@ class CompletePaymentTests(TestCase):
 
     def test_a_failing_receiver_does_not_stop_the_credit(self):
         down = SMTPException("mail server down")
-        with mock.patch("payments.signals.send_mail", side_effect=down):
+        with (
+            mock.patch("payments.signals.send_mail", side_effect=down),
+            self.assertLogs("payments.services", "ERROR"),  # and not on stderr
+        ):
             self.report()
 
         # email_receipt ran first, raised, and credit_account still ran.
@@ -138,7 +162,10 @@ class CompletePaymentTests(TestCase):
 
     def test_the_next_report_retries_the_failed_receipt(self):
         down = SMTPException("mail server down")
-        with mock.patch("payments.signals.send_mail", side_effect=down):
+        with (
+            mock.patch("payments.signals.send_mail", side_effect=down),
+            self.assertLogs("payments.services", "ERROR"),
+        ):
             self.report()
         self.report()
 
@@ -156,3 +183,54 @@ class CompletePaymentTests(TestCase):
                 "INFO:payments.signals:Credited 25.00 for payment pay_123",
             ],
         )
+
+
+@override_settings(ROOT_URLCONF=__name__)
+class ReceiversCannotUndoThePaymentTests(TransactionTestCase):
+    """Two receivers fail, one with a database error, inside a transaction.
+
+    A TransactionTestCase: transactions really commit or roll back, and the
+    on_commit() callback really runs after the commit.
+    """
+
+    def setUp(self):
+        self.ada = User.objects.create_user("ada", email="ada@example.com")
+        self.payment = Payment.objects.create(
+            reference="pay_123", user=self.ada, amount=Decimal("25.00")
+        )
+        # Connected after email_receipt and credit_account, so both run first.
+        for receiver in (credit_again, boom):
+            payment_completed.connect(receiver, sender=Payment)
+            self.addCleanup(payment_completed.disconnect, receiver, sender=Payment)
+
+    def assertPaidCreditedAndReceipted(self, logs, our_logs):
+        self.payment.refresh_from_db()
+        self.assertEqual(self.payment.status, Payment.Status.COMPLETED)
+        self.assertIsNotNone(self.payment.receipt_sent_at)
+        self.assertEqual(Credit.objects.get(payment=self.payment).amount, 25)
+        self.assertEqual(
+            [type(record.exc_info[1]) for record in logs.records],
+            [IntegrityError, Boom],
+        )
+        self.assertEqual(len(our_logs.records), 2)  # each with the reference
+
+    def test_inside_atomic(self):
+        with (
+            self.assertLogs("django.dispatch", "ERROR") as logs,
+            self.assertLogs("payments.services", "ERROR") as our_logs,
+            transaction.atomic(),
+        ):
+            complete_payment("pay_123")
+
+        self.assertPaidCreditedAndReceipted(logs, our_logs)
+
+    def test_under_atomic_requests(self):
+        with (
+            mock.patch.dict(connection.settings_dict, ATOMIC_REQUESTS=True),
+            self.assertLogs("django.dispatch", "ERROR") as logs,
+            self.assertLogs("payments.services", "ERROR") as our_logs,
+        ):
+            response = self.client.post("/payments/pay_123/report/")
+
+        self.assertEqual(response.status_code, 204)
+        self.assertPaidCreditedAndReceipted(logs, our_logs)

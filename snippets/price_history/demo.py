@@ -18,6 +18,11 @@ lamp.save()  # update_fields is {"name"}: no price was written
 print(PriceChange.objects.count())
 #> 2
 
+lamp.price = Decimal("19.90")  # never loaded: pre_save reads the stored price
+lamp.save()
+print(PriceChange.objects.last())
+#> Reading lamp: 22.50 -> 19.90
+
 Product.objects.update(price=Decimal("99.00"))  # sends no signals at all
 print(PriceChange.objects.count())
-#> 2
+#> 3

@@ -8,14 +8,14 @@ from django.core.management import call_command
 from django.db.models.signals import post_delete, post_save
 from django.test import TestCase, TransactionTestCase, override_settings
 
-from . import signals
+from . import services, signals
 from .models import Product
 from .services import (
     PRICE_LIST_KEY,
     PRICE_LIST_TIMEOUT,
     cached_price_list,
-    invalidate_price_list,
     raise_prices,
+    refresh_price_list,
 )
 
 # A cache of these tests' own, so no other app's entries get in the way.
@@ -30,13 +30,13 @@ TEST_CACHES = {
 @contextmanager
 def receivers_disconnected():
     """Run a block as if this app had no receivers: what a naive cache gets."""
-    uid = "product_cache.clear_price_list"
+    uid = "product_cache.refresh_price_list"
     post_save.disconnect(sender=Product, dispatch_uid=uid)
     post_delete.disconnect(sender=Product, dispatch_uid=uid)
     try:
         yield
     finally:
-        receiver = signals.clear_price_list
+        receiver = signals.refresh_price_list_on_change
         post_save.connect(receiver, sender=Product, dispatch_uid=uid)
         post_delete.connect(receiver, sender=Product, dispatch_uid=uid)
 
@@ -67,7 +67,7 @@ class PriceListCacheTests(TestCase):
 
         self.assertEqual(cached_price_list(), [("Tea", Decimal("3.00"))])
 
-    def test_with_the_receivers_a_save_clears_the_list(self):
+    def test_with_the_receivers_a_save_refreshes_the_list(self):
         cached_price_list()
 
         with self.captureOnCommitCallbacks(execute=True):
@@ -76,7 +76,7 @@ class PriceListCacheTests(TestCase):
 
         self.assertEqual(cached_price_list(), [("Tea", Decimal("4.00"))])
 
-    def test_a_new_product_clears_the_list(self):
+    def test_a_new_product_refreshes_the_list(self):
         cached_price_list()
 
         with self.captureOnCommitCallbacks(execute=True):
@@ -86,7 +86,7 @@ class PriceListCacheTests(TestCase):
             cached_price_list(), [("Coffee", Decimal("2.50")), ("Tea", Decimal("3.00"))]
         )
 
-    def test_a_delete_clears_the_list(self):
+    def test_a_delete_refreshes_the_list(self):
         cached_price_list()
 
         with self.captureOnCommitCallbacks(execute=True):
@@ -94,7 +94,7 @@ class PriceListCacheTests(TestCase):
 
         self.assertEqual(cached_price_list(), [])
 
-    def test_a_queryset_delete_clears_the_list_too(self):
+    def test_a_queryset_delete_refreshes_the_list_too(self):
         # QuerySet.delete() loads the rows and sends post_delete for each.
         cached_price_list()
 
@@ -103,7 +103,7 @@ class PriceListCacheTests(TestCase):
 
         self.assertEqual(cached_price_list(), [])
 
-    def test_the_cache_is_cleared_only_when_the_transaction_commits(self):
+    def test_the_list_is_refreshed_only_when_the_transaction_commits(self):
         cached_price_list()
 
         with self.captureOnCommitCallbacks() as callbacks:
@@ -112,11 +112,11 @@ class PriceListCacheTests(TestCase):
             # Not committed yet: the cached list is untouched.
             self.assertEqual(cache.get(PRICE_LIST_KEY), [("Tea", Decimal("3.00"))])
 
-        self.assertEqual(callbacks, [invalidate_price_list])
+        self.assertEqual(callbacks, [refresh_price_list])
         callbacks[0]()
-        self.assertIsNone(cache.get(PRICE_LIST_KEY))
+        self.assertEqual(cache.get(PRICE_LIST_KEY), [("Tea", Decimal("4.00"))])
 
-    def test_loaddata_clears_the_list_too(self):
+    def test_loaddata_refreshes_the_list_too(self):
         # loaddata saves with raw=True; the receiver must not skip those.
         cached_price_list()
 
@@ -154,12 +154,12 @@ class BulkWriteTests(TestCase):
 
         self.assertEqual(cached_price_list(), [("Tea", Decimal("3.00"))])
 
-    def test_the_bulk_service_clears_the_list_itself(self):
+    def test_the_bulk_service_refreshes_the_list_itself(self):
         with self.captureOnCommitCallbacks(execute=True) as callbacks:
             changed = raise_prices(Decimal("0.50"))
 
         self.assertEqual(changed, 1)
-        self.assertEqual(callbacks, [invalidate_price_list])
+        self.assertEqual(callbacks, [refresh_price_list])
         self.assertEqual(cached_price_list(), [("Tea", Decimal("3.50"))])
 
     def test_the_timeout_bounds_how_long_a_stale_list_lives(self):
@@ -177,7 +177,7 @@ class CacheOutageTests(TransactionTestCase):
     # on_commit machinery runs the callback.
 
     def test_a_failing_cache_does_not_fail_the_save(self):
-        broken_cache = mock.Mock(**{"delete.side_effect": ConnectionError("down")})
+        broken_cache = mock.Mock(**{"set.side_effect": ConnectionError("down")})
 
         with (
             mock.patch("product_cache.services.cache", broken_cache),
@@ -186,4 +186,70 @@ class CacheOutageTests(TransactionTestCase):
             Product.objects.create(name="Tea", price=Decimal("3.00"))
 
         self.assertTrue(Product.objects.filter(name="Tea").exists())
-        self.assertIn("invalidate_price_list", logs.output[0])
+        self.assertIn("refresh_price_list", logs.output[0])
+
+    def test_a_failing_cache_does_not_fail_the_bulk_service(self):
+        Product.objects.create(name="Tea", price=Decimal("3.00"))
+        broken_cache = mock.Mock(**{"set.side_effect": ConnectionError("down")})
+
+        with (
+            mock.patch("product_cache.services.cache", broken_cache),
+            self.assertLogs("django.db.backends.base", "ERROR") as logs,
+        ):
+            changed = raise_prices(Decimal("0.50"))
+
+        self.assertEqual(changed, 1)
+        self.assertEqual(Product.objects.get(name="Tea").price, Decimal("3.50"))
+        self.assertIn("refresh_price_list", logs.output[0])
+
+
+@contextmanager
+def right_after_the_next_build(write):
+    """Run write() once, just after the next price list has been built.
+
+    That is the moment the race needs: a reader has read the old rows and
+    has not yet stored its list.
+    """
+    real_build = services._build_price_list
+    pending = [write]
+
+    def build():
+        result = real_build()
+        if pending:
+            pending.pop()()
+        return result
+
+    with mock.patch.object(services, "_build_price_list", build):
+        yield
+
+
+# Real commits: outside an atomic block each save commits at once, and its
+# on_commit callbacks run straight after, as they do in production.
+@override_settings(CACHES=TEST_CACHES)
+class CacheRaceTests(TransactionTestCase):
+    def setUp(self):
+        cache.clear()
+
+    def test_a_reader_that_built_the_list_before_a_commit_cannot_cache_it(self):
+        def write():
+            Product.objects.create(name="Tea", price=Decimal("3.00"))
+
+        with right_after_the_next_build(write):
+            cached_price_list()  # read no rows, then the write committed
+
+        self.assertEqual(cached_price_list(), [("Tea", Decimal("3.00"))])
+
+    def test_two_changes_committed_together_can_leave_the_older_list(self):
+        # The first change's callback builds its list; before it stores it,
+        # a second change commits and stores its own. Then the older one wins.
+        def second():
+            Product.objects.create(name="Coffee", price=Decimal("2.50"))
+
+        with right_after_the_next_build(second):
+            Product.objects.create(name="Tea", price=Decimal("3.00"))
+
+        self.assertEqual(Product.objects.count(), 2)
+        self.assertEqual(cached_price_list(), [("Tea", Decimal("3.00"))])  # stale
+        later = time.time() + PRICE_LIST_TIMEOUT + 1
+        with mock.patch("time.time", return_value=later):
+            self.assertEqual(len(cached_price_list()), 2)  # until the timeout

@@ -1,11 +1,14 @@
 import importlib.util
+from contextlib import contextmanager
+from unittest import mock, skipUnless
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.test import TestCase, TransactionTestCase
 
 from . import signals
@@ -13,6 +16,32 @@ from .models import Profile
 from .services import profile_for
 
 User = get_user_model()
+
+# The fixture holds a django.contrib.auth User; a custom user model has none.
+needs_the_default_user_model = skipUnless(
+    settings.AUTH_USER_MODEL == "auth.User", "the fixture holds an auth.User"
+)
+
+
+def unsaved_user(name):
+    """A user not saved yet, named through USERNAME_FIELD, so these tests
+    also run in a project whose custom user model has no `username`."""
+    return User(**{User.USERNAME_FIELD: name})
+
+
+@contextmanager
+def receivers_run(signal):
+    """Collect every receiver that `signal` calls inside the block."""
+    ran = []
+    send = signal.send
+
+    def send_and_record(*args, **kwargs):
+        responses = send(*args, **kwargs)
+        ran.extend(receiver for receiver, _response in responses)
+        return responses
+
+    with mock.patch.object(signal, "send", send_and_record):
+        yield ran
 
 
 class CreateProfileTests(TestCase):
@@ -36,6 +65,7 @@ class CreateProfileTests(TestCase):
 
         self.assertEqual(Profile.objects.filter(user=user).count(), 1)
 
+    @needs_the_default_user_model
     def test_loaddata_keeps_the_fixture_profile(self):
         # loaddata sends post_save with raw=True; a receiver that created a
         # profile here would clash with the one the fixture restores.
@@ -45,6 +75,7 @@ class CreateProfileTests(TestCase):
         self.assertEqual((profile.pk, profile.bio), (7, "Restored from a fixture."))
 
     def test_importing_the_receivers_again_connects_nothing_twice(self):
+        user = User.objects.create_user("ada")
         # The classic double import: one file reached under two module names
         # (two sys.path entries), so Python runs it, and its @receiver, twice.
         spec = importlib.util.spec_from_file_location(
@@ -52,15 +83,28 @@ class CreateProfileTests(TestCase):
         )
         second_copy = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(second_copy)
+        # Had the copy been connected, it must not outlive this test.
+        self.addCleanup(post_save.disconnect, second_copy.create_profile, sender=User)
 
-        with self.assertLogs("profiles.signals", "INFO") as logs:
-            User.objects.create_user("ada")
+        # Count the receivers that run, not log lines or rows: a second copy
+        # logs under its own module name, and a copy using get_or_create()
+        # would leave a single profile behind. Saving an existing user runs
+        # every receiver connected for User; create_profile returns at once.
+        with receivers_run(post_save) as ran:
+            user.save()
 
-        self.assertEqual(len(logs.output), 1)
+        self.assertEqual(
+            [
+                r.__module__
+                for r in ran
+                if getattr(r, "__name__", "") == "create_profile"
+            ],
+            ["profiles.signals"],
+        )
 
     def test_bulk_create_skips_the_receiver(self):
         # bulk_create() sends no post_save, so these users get no profile.
-        User.objects.bulk_create([User(username="bulk")])
+        User.objects.bulk_create([unsaved_user("bulk")])
 
         self.assertFalse(Profile.objects.exists())
 
@@ -69,8 +113,8 @@ class ProfileForTests(TestCase):
     """profile_for() fills the gap for users that skipped the receiver."""
 
     def make_user_without_profile(self):
-        User.objects.bulk_create([User(username="bulk")])  # sends no post_save
-        return User.objects.get(username="bulk")
+        User.objects.bulk_create([unsaved_user("bulk")])  # sends no post_save
+        return User.objects.get_by_natural_key("bulk")
 
     def test_it_creates_a_missing_profile_and_warns(self):
         user = self.make_user_without_profile()
@@ -86,7 +130,8 @@ class ProfileForTests(TestCase):
 
     def test_afterwards_user_profile_needs_no_query(self):
         user = self.make_user_without_profile()
-        profile = profile_for(user)
+        with self.assertLogs("profiles.services", "WARNING"):
+            profile = profile_for(user)
 
         with self.assertNumQueries(0):
             self.assertEqual(user.profile, profile)
@@ -130,7 +175,7 @@ class BackfillMigrationTests(TransactionTestCase):
         self.migrate("0001_initial")
 
     def test_migrating_gives_every_existing_user_a_profile(self):
-        User.objects.bulk_create([User(username="old"), User(username="older")])
+        User.objects.bulk_create([unsaved_user("old"), unsaved_user("older")])
         ada = User.objects.create_user("ada")  # has a profile already
         Profile.objects.filter(user=ada).update(bio="Mathematician")
 
@@ -141,7 +186,7 @@ class BackfillMigrationTests(TransactionTestCase):
         self.assertEqual(Profile.objects.get(user=ada).bio, "Mathematician")
 
     def test_running_it_again_creates_nothing_and_reversing_keeps_profiles(self):
-        User.objects.bulk_create([User(username="old")])
+        User.objects.bulk_create([unsaved_user("old")])
         self.migrate("0002_backfill_profiles")
 
         self.migrate("0001_initial")  # reverse: a no-op

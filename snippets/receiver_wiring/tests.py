@@ -234,24 +234,33 @@ class DuplicateReceiverTests(TestCase):
         self.assertIsNot(first.without_uid, second.without_uid)
         self.assertEqual(self.times_heard("Wired"), (2, 1))
 
-    @override_settings(DEBUG=True)
-    def test_a_reload_connects_twice_while_the_old_function_lives(self):
-        module = self.import_forgotten("receiver_wiring.forgotten")
-        self.run_module_again(module)
+    def reload_with(self, debug_at_import, debug_at_reload):
+        """Import forgotten.py, run it again in the same module as
+        importlib.reload() would, and count who hears a saved magazine."""
+        with override_settings(DEBUG=debug_at_import):
+            module = self.import_forgotten("receiver_wiring.forgotten")
+        with override_settings(DEBUG=debug_at_reload):
+            self.run_module_again(module)
         gc.collect()
+        return self.times_heard("Wired")
 
-        self.assertEqual(self.times_heard("Wired"), (2, 1))
+    def test_a_reload_after_an_import_with_debug_on_keeps_the_old_functions(self):
+        # The old functions live on in the kwargs check's cache: without_uid
+        # runs twice (old and new), with_uid once (the old one).
+        self.assertEqual(self.reload_with(True, True), (2, 1))
 
-    @override_settings(DEBUG=False)
-    def test_a_reload_with_debug_off_keeps_only_the_new_functions(self):
-        module = self.import_forgotten("receiver_wiring.forgotten")
-        self.run_module_again(module)
-        gc.collect()
-
+    def test_a_reload_after_an_import_with_debug_off_loses_the_old_functions(self):
         # without_uid: the old function is gone, the new one is connected.
         # with_uid: the new function was refused (the uid was taken by the
         # old one), then the old one was collected: nothing is left.
-        self.assertEqual(self.times_heard("Wired"), (1, 0))
+        self.assertEqual(self.reload_with(False, False), (1, 0))
+
+    def test_debug_at_the_reload_changes_nothing(self):
+        # Only the first import can have put the old functions in the cache.
+        self.assertEqual(self.reload_with(True, False), (2, 1))
+
+    def test_debug_at_the_reload_cannot_save_the_old_functions(self):
+        self.assertEqual(self.reload_with(False, True), (1, 0))
 
 
 titles_heard = []

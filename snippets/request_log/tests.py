@@ -6,14 +6,29 @@ from urllib.parse import quote
 from wsgiref.util import setup_testing_defaults
 
 from django.core.asgi import get_asgi_application
-from django.core.handlers.asgi import ASGIHandler
+from django.core.exceptions import (
+    BadRequest,
+    DisallowedHost,
+    PermissionDenied,
+    SuspiciousOperation,
+)
+from django.core.handlers.asgi import ASGIHandler, ASGIRequest
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
-from django.http import HttpResponse
-from django.test import Client, TestCase, TransactionTestCase
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.test import (
+    AsyncClient,
+    Client,
+    TestCase,
+    TransactionTestCase,
+    modify_settings,
+    override_settings,
+)
 from django.test.client import AsyncClientHandler, ClientHandler
+from django.urls import path
 
 LOGGER = "request_log.signals"
 
@@ -137,6 +152,7 @@ class UnhandledExceptionTests(TestCase):
         with (
             recording(got_request_exception) as calls,
             self.assertLogs("django.request"),
+            self.assertLogs(LOGGER, "WARNING"),
         ):
             client.get("/request_log/broken/")
 
@@ -238,6 +254,198 @@ class AsyncClientTests(TestCase):
         self.assertIn("Unhandled ValueError in GET", logs.output[0])
 
 
+class FailingMiddleware:
+    """A middleware with a bug: it fails before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise RuntimeError("the middleware failed")
+
+
+# Django answers these with a 4xx response and sends no got_request_exception.
+CLIENT_ERRORS = {
+    Http404: 404,
+    PermissionDenied: 403,
+    BadRequest: 400,
+    SuspiciousOperation: 400,
+    DisallowedHost: 400,  # one of the many subclasses of SuspiciousOperation
+    MultiPartParserError: 400,
+}
+RAISABLE = {error.__name__: error for error in [*CLIENT_ERRORS, ValueError]}
+
+
+def fail_with(request, name):
+    """Raise the exception class that the URL names."""
+    raise RAISABLE[name](f"{name} raised by the view")
+
+
+async def fail_async(request):
+    raise ValueError("the async view failed")
+
+
+def fail_while_streaming(request):
+    def lines():
+        yield "first line\n"
+        raise ValueError("the stream failed")
+
+    return StreamingHttpResponse(lines(), content_type="text/plain")
+
+
+waiting, cancelled = [], []
+
+
+async def wait_forever(request):
+    waiting.append(request.path)
+    try:
+        await asyncio.Event().wait()
+    except asyncio.CancelledError:
+        cancelled.append(request.path)
+        raise
+
+
+# The tests below that set ROOT_URLCONF to this module request these URLs.
+urlpatterns = [
+    path("fail/<str:name>/", fail_with),
+    path("fail-async/", fail_async),
+    path("fail-while-streaming/", fail_while_streaming),
+    path("wait-forever/", wait_forever),
+]
+
+# A 404.html with a bug, as a typo in a tag library name would make.
+BROKEN_404_PAGE = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {
+            "loaders": [
+                (
+                    "django.template.loaders.locmem.Loader",
+                    {"404.html": "{% load no_such_library %}Not found"},
+                )
+            ]
+        },
+    }
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+class WhenGotRequestExceptionIsSentTests(TestCase):
+    def setUp(self):
+        self.client = Client(raise_request_exception=False)
+
+    def test_an_exception_in_a_view_sends_it_with_debug_on_and_off(self):
+        for debug in (False, True):
+            with self.subTest(DEBUG=debug):
+                with (
+                    override_settings(DEBUG=debug),
+                    recording(got_request_exception) as calls,
+                    self.assertLogs("django.request", "ERROR"),
+                    self.assertLogs(LOGGER, "WARNING"),
+                ):
+                    response = self.client.get("/fail/ValueError/")
+
+                self.assertEqual(response.status_code, 500)
+                self.assertEqual(len(calls), 1)
+
+    @modify_settings(MIDDLEWARE={"append": f"{__name__}.FailingMiddleware"})
+    def test_an_exception_in_a_middleware_sends_it_too(self):
+        with (
+            recording(got_request_exception) as calls,
+            self.assertLogs("django.request", "ERROR"),
+            self.assertLogs(LOGGER, "WARNING") as logs,
+        ):
+            response = self.client.get("/fail/ValueError/")
+
+        self.assertEqual(response.status_code, 500)
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(
+            logs.output,
+            [f"WARNING:{LOGGER}:Unhandled RuntimeError in GET '/fail/ValueError/'"],
+        )
+
+    def test_exceptions_django_answers_with_4xx_send_nothing(self):
+        for debug in (False, True):
+            for error, status in CLIENT_ERRORS.items():
+                with self.subTest(error.__name__, DEBUG=debug):
+                    with (
+                        override_settings(DEBUG=debug),
+                        recording(got_request_exception) as calls,
+                        self.assertLogs("django", "WARNING"),
+                    ):
+                        response = self.client.get(f"/fail/{error.__name__}/")
+
+                    self.assertEqual(response.status_code, status)
+                    self.assertEqual(calls, [])
+
+    @override_settings(
+        ALLOWED_HOSTS=["testserver"],
+        MIDDLEWARE=["django.middleware.common.CommonMiddleware"],
+    )
+    def test_a_middleware_refusing_an_unknown_host_sends_nothing(self):
+        with (
+            recording(got_request_exception) as calls,
+            self.assertLogs("django.security.DisallowedHost", "ERROR"),
+        ):
+            response = self.client.get(
+                "/fail/ValueError/", headers={"host": "attacker.example"}
+            )
+
+        self.assertEqual(response.status_code, 400)  # the view never ran
+        self.assertEqual(calls, [])
+
+    @override_settings(DEBUG=False, TEMPLATES=BROKEN_404_PAGE)
+    def test_with_debug_off_a_failing_404_page_sends_it(self):
+        with (
+            recording(got_request_exception) as calls,
+            self.assertLogs("django.request", "ERROR"),
+            self.assertLogs(LOGGER, "WARNING") as logs,
+        ):
+            response = self.client.get("/no-such-page/")
+
+        self.assertEqual(response.status_code, 500)
+        self.assertEqual(len(calls), 1)
+        self.assertIn("Unhandled TemplateSyntaxError", logs.output[0])
+
+    @override_settings(DEBUG=True, TEMPLATES=BROKEN_404_PAGE)
+    def test_with_debug_on_django_never_renders_that_404_page(self):
+        with (
+            recording(got_request_exception) as calls,
+            self.assertLogs("django.request", "WARNING"),
+        ):
+            response = self.client.get("/no-such-page/")
+
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(calls, [])
+
+    async def test_an_async_view_sends_it_too(self):
+        with (
+            recording(got_request_exception) as calls,
+            self.assertLogs("django.request", "ERROR"),
+            self.assertLogs(LOGGER, "WARNING") as logs,
+        ):
+            client = AsyncClient(raise_request_exception=False)
+            response = await client.get("/fail-async/")
+
+        self.assertEqual(response.status_code, 500)
+        [call] = calls
+        self.assertIsInstance(call["request"], ASGIRequest)
+        # Sent from a worker thread, yet sys.exc_info() still holds the error.
+        self.assertEqual(
+            logs.output,
+            [f"WARNING:{LOGGER}:Unhandled ValueError in GET '/fail-async/'"],
+        )
+
+    def test_an_exception_while_a_response_streams_comes_too_late(self):
+        with recording(got_request_exception) as calls:
+            response = self.client.get("/fail-while-streaming/")
+            with self.assertRaisesMessage(ValueError, "the stream failed"):
+                b"".join(response.streaming_content)
+
+        self.assertEqual(response.status_code, 200)  # already on its way
+        self.assertEqual(calls, [])
+
+
 def call_wsgi(path):
     """Call the project's WSGI application the way a WSGI server does."""
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_HOST": "testserver"}
@@ -246,8 +454,11 @@ def call_wsgi(path):
     return get_wsgi_application()(environ, lambda status, headers: None)
 
 
-async def call_asgi(path):
-    """Call the project's ASGI application the way an ASGI server does."""
+async def call_asgi(path, disconnect_when=None):
+    """Call the project's ASGI application the way an ASGI server does.
+
+    The client stays connected, or disconnects once disconnect_when() is true.
+    """
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -267,6 +478,10 @@ async def call_asgi(path):
         if not body_sent:
             body_sent = True
             return {"type": "http.request", "body": b"", "more_body": False}
+        if disconnect_when:
+            while not disconnect_when():
+                await asyncio.sleep(0)
+            return {"type": "http.disconnect"}
         await asyncio.Event().wait()  # the client stays connected
 
     async def send(message):
@@ -342,6 +557,26 @@ class RealHandlerTests(TransactionTestCase):
         self.assertEqual(
             events, ["http.response.start", "http.response.body", "request_finished"]
         )
+
+    @override_settings(ROOT_URLCONF=__name__)
+    async def test_asgi_sends_request_finished_when_the_client_leaves_early(self):
+        waiting.clear()
+        cancelled.clear()
+        events = await call_asgi("/wait-forever/", disconnect_when=lambda: waiting)
+
+        self.assertEqual(cancelled, ["/wait-forever/"])  # the view was stopped
+        self.assertEqual(events, ["request_finished"])  # and no response sent
+
+    @override_settings(ROOT_URLCONF=__name__)
+    async def test_asgi_an_exception_while_streaming_reaches_the_server(self):
+        with (
+            recording(got_request_exception) as calls,
+            self.assertWarnsMessage(Warning, "synchronous iterators"),
+            self.assertRaisesMessage(ValueError, "the stream failed"),
+        ):
+            await call_asgi("/fail-while-streaming/")
+
+        self.assertEqual(calls, [])
 
     def test_a_real_handler_checks_connections_but_the_test_client_does_not(self):
         default = connections["default"]

@@ -1,7 +1,7 @@
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_delete, pre_save
+from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 
 from .models import Photo
@@ -27,9 +27,14 @@ def delete_file_after_commit(fieldfile, using):
     transaction.on_commit(delete_file, using=using, robust=True)
 
 
-@receiver(post_delete, sender=Photo, dispatch_uid="uploaded_images.delete_file")
+@receiver(pre_delete, sender=Photo, dispatch_uid="uploaded_images.delete_file")
 def delete_file_of_deleted_photo(sender, instance, using, **kwargs):
-    """Delete the file of a deleted photo, whether deleted alone or by cascade."""
+    """Delete the file of a deleted photo, whether deleted alone or by cascade.
+
+    pre_delete, while the row still exists: after defer("image") or
+    only("pk"), reading instance.image loads it with a query, and in
+    post_delete that query would find no row and roll the delete back.
+    """
     if instance.image:
         delete_file_after_commit(instance.image, using)
 

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import models, transaction
-from django.db.models.signals import post_delete, pre_save
+from django.db.models.signals import post_delete, pre_delete, pre_save
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from . import signals
@@ -57,6 +57,18 @@ class PhotoFileTests(TestCase):
 
         self.assertFalse(any(default_storage.exists(n) for n in names))
         self.assertFalse(Photo.objects.exists())
+
+    def test_a_queryset_that_leaves_the_image_out_still_deletes_the_files(self):
+        querysets = Photo.objects.defer("image"), Photo.objects.only("pk")
+        for photos in querysets:
+            with self.subTest(deferred=photos.query.deferred_loading):
+                names = [self.add_photo(n).image.name for n in ("a.txt", "b.txt")]
+
+                with self.captureOnCommitCallbacks(execute=True):
+                    photos.filter(album=self.album).delete()
+
+                self.assertFalse(any(default_storage.exists(n) for n in names))
+                self.assertFalse(Photo.objects.exists())
 
     def test_a_rolled_back_delete_keeps_the_file(self):
         photo = self.add_photo()
@@ -161,7 +173,7 @@ class WithoutTheseReceiversTests(TestCase):
     def receivers_replaced_by(self, cleanup=None):
         """Disconnect this app's receivers; connect `cleanup` to post_delete."""
         ours = [
-            (post_delete, signals.delete_file_of_deleted_photo, "delete_file"),
+            (pre_delete, signals.delete_file_of_deleted_photo, "delete_file"),
             (pre_save, signals.delete_replaced_file, "replace_file"),
         ]
         for signal, _, uid in ours:
@@ -206,6 +218,22 @@ class WithoutTheseReceiversTests(TestCase):
         # The save() after the DELETE found no row to update, so it inserted
         # one: the photo is back, now with no file.
         self.assertEqual(Photo.objects.get(pk=pk).image.name, "")
+
+    def test_post_delete_cannot_load_a_deferred_image(self):
+        def late_cleanup(sender, instance, using, **kwargs):
+            # image was deferred: reading it queries a row already deleted.
+            if instance.image:
+                signals.delete_file_after_commit(instance.image, using)
+
+        with (
+            self.receivers_replaced_by(late_cleanup),
+            self.assertRaises(Photo.DoesNotExist),
+            transaction.atomic(),
+        ):
+            Photo.objects.defer("image").delete()
+
+        # The error rolled the whole delete back.
+        self.assertTrue(Photo.objects.filter(pk=self.photo.pk).exists())
 
     def test_deleting_before_the_commit_loses_the_file_on_rollback(self):
         def hasty_cleanup(sender, instance, **kwargs):
