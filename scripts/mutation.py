@@ -1,25 +1,29 @@
 """Mutation testing of the code the pages show: `make mutation`.
 
-Each snippet app is copied on its own into .make/mutation/<app>/, mutated
-there by mutmut, and judged by its own tests only, as it would be in a
-reader's project. Demos, tests, migrations and fixtures are not mutated.
+Each snippet app is mutated by cosmic-ray in a copy of the project under
+.make/mutation/<app>/, and each mutant is judged by that app's own tests
+only, as it would be in a reader's project. Demos, tests, migrations and
+fixtures are not mutated; receivers are, decorators included.
 
 A mutant that survives fails the run unless tests/mutation_survivors.toml
-lists it with the line it writes and the reason no test can tell it apart.
-The run also fails when fewer than 95% of all mutants are killed, or when a
-listed survivor is killed now or writes another line (a stale entry).
+lists it (its file, operator and the line it changes) with the reason no
+test can tell it apart. The run also fails when fewer than 95% of all
+mutants are killed, and when a listed survivor survives no more.
 
     python scripts/mutation.py                  # every app
     python scripts/mutation.py payments orders  # some apps
 """
 
 import argparse
+import fnmatch
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,92 +32,125 @@ STAGE = ROOT / ".make" / "mutation"
 SURVIVORS = ROOT / "tests" / "mutation_survivors.toml"
 LISTED = SURVIVORS.relative_to(ROOT).as_posix()
 GOAL = 0.95
-MUTMUT = Path(sys.executable).with_name("mutmut")
-
-# mutmut imports the mutated app by its own name ("payments"), so each app
-# sits at the top of its folder; site_config comes from snippet_project and
-# finds the other apps under snippets/, after the mutated copy on sys.path.
-CONFIG = """\
-[tool.pytest.ini_options]
-DJANGO_SETTINGS_MODULE = "site_config.settings"
-pythonpath = ["{project}"]
-python_files = ["tests.py", "test_*.py"]
-addopts = "-p no:cacheprovider"
-
-[tool.mutmut]
-source_paths = ["{app}"]
-do_not_mutate = [
-    "*/tests.py", "*/tests/*", "*/test_*.py", "*/migrations/*", "*/demo*.py",
+COSMIC_RAY = Path(sys.executable).with_name("cosmic-ray")
+NOT_MUTATED = [
+    "*/__init__.py",
+    "*/tests.py",
+    "*/tests/*",
+    "*/test_*.py",
+    "*/migrations/*",
+    "*/fixtures/*",
+    "*/demo*.py",
 ]
-pytest_add_cli_args_test_selection = ["{app}"]
+CONFIG = """\
+[cosmic-ray]
+module-path = {modules}
+timeout = 120.0
+excluded-modules = []
+test-command = "{python} {checks} {app}"
+
+[cosmic-ray.distributor]
+name = "local"
 """
+
+
+@dataclass(frozen=True)
+class Mutant:
+    file: str  # snippets/<app>/<module>.py
+    operator: str
+    line: str  # the line it changes, stripped
+    outcome: str  # "killed", "survived", "incompetent"
+    diff: str
+
+    def listed_in(self, entries: list[dict]) -> dict | None:
+        for entry in entries:
+            if (entry["file"], entry["operator"], entry["line"]) == (
+                self.file,
+                self.operator,
+                self.line,
+            ):
+                return entry
+        return None
 
 
 def apps() -> list[str]:
     return sorted(path.parent.name for path in SNIPPETS.glob("*/apps.py"))
 
 
-def mutate(app: str) -> dict[str, str]:
-    """Mutate one app; return each mutant's status ("killed", "survived"...)."""
+def shown_modules(app: str) -> list[str]:
+    files = sorted((SNIPPETS / app).rglob("*.py"))
+    names = [path.relative_to(ROOT).as_posix() for path in files]
+    return [n for n in names if not any(fnmatch.fnmatch(n, p) for p in NOT_MUTATED)]
+
+
+def cosmic_ray(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [COSMIC_RAY, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def mutate(app: str) -> list[Mutant] | None:
+    """Every mutant of one app with its outcome; None if its tests fail as is."""
+    modules = shown_modules(app)
+    if not modules:
+        return []
     folder = STAGE / app
     shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(
-        SNIPPETS / app, folder / app, ignore=shutil.ignore_patterns("__pycache__")
+    skip = shutil.ignore_patterns("__pycache__", "db.sqlite3", "media", "staticfiles")
+    for name in ("snippets", "snippet_project"):
+        shutil.copytree(ROOT / name, folder / name, ignore=skip)
+    shutil.copy(ROOT / "pyproject.toml", folder)
+    checks = (ROOT / "scripts" / "mutant_checks.py").as_posix()
+    config = CONFIG.format(
+        modules=json.dumps(modules), python=sys.executable, checks=checks, app=app
     )
-    project = (ROOT / "snippet_project").as_posix()
-    (folder / "pyproject.toml").write_text(CONFIG.format(project=project, app=app))
-    run = [MUTMUT, "run", "--max-children", "1"]
-    ran = subprocess.run(run, cwd=folder, capture_output=True, text=True, check=False)
-    if "failed to collect stats" in ran.stdout:
-        sys.exit(f"mutation: the tests of snippets/{app} fail unmutated:\n{ran.stdout}")
-    listing = subprocess.run(
-        [MUTMUT, "results", "--all", "true"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return dict(
-        line.strip().rsplit(": ", 1) for line in listing.splitlines() if ": " in line
-    )
+    (folder / "mutation.toml").write_text(config)
+
+    if cosmic_ray("baseline", "mutation.toml", cwd=folder).returncode:
+        return None
+    cosmic_ray("init", "mutation.toml", "session.sqlite", cwd=folder)
+    cosmic_ray("exec", "mutation.toml", "session.sqlite", cwd=folder)
+    dump = cosmic_ray("dump", "session.sqlite", cwd=folder).stdout
+    mutants = []
+    for row in dump.splitlines():
+        job, result = json.loads(row)
+        (mutation,) = job["mutations"]
+        source = (folder / mutation["module_path"]).read_text().splitlines()
+        mutants.append(
+            Mutant(
+                file=mutation["module_path"],
+                operator=mutation["operator_name"],
+                line=source[mutation["start_pos"][0] - 1].strip(),
+                outcome=(result or {}).get("test_outcome") or "not run",
+                diff=(result or {}).get("diff") or "",
+            )
+        )
+    return mutants
 
 
-def mutated_line(app: str, mutant: str) -> str:
-    """The line the mutant writes, as `mutmut show` prints it."""
-    diff = subprocess.run(
-        [MUTMUT, "show", mutant],
-        cwd=STAGE / app,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    added = [line[1:].strip() for line in diff.splitlines() if line[:2] == "+ "]
-    return " ".join(added)
-
-
-def judge(app: str, statuses: dict[str, str], listed: dict) -> list[str]:
+def judge(app: str, mutants: list[Mutant], listed: list[dict]) -> list[str]:
     """What is wrong with one app's results, given the listed survivors."""
     problems = []
-    for mutant, status in statuses.items():
-        entry = listed.get(mutant)
-        if status == "killed":
-            if entry:
-                problems.append(f"{mutant} is killed now: remove it from {LISTED}")
+    for mutant in mutants:
+        entry = mutant.listed_in(listed)
+        if mutant.outcome == "killed":
             continue
-        line = mutated_line(app, mutant)
         if entry is None:
             problems.append(
-                f"{mutant} {status}: `{line}` in snippets/{app}. Add a test in "
-                f"snippets/{app} that fails with it, or list it in {LISTED} "
-                "with the reason it is equivalent."
+                f"{mutant.file}: {mutant.operator} on `{mutant.line}` "
+                f"{mutant.outcome}.\n{mutant.diff}\nAdd a test in snippets/{app} "
+                f"that fails with it, or list it in {LISTED} with the reason "
+                "it is equivalent."
             )
-        elif entry["line"] != line:
+    for entry in listed:
+        if entry["file"].split("/")[1] != app:
+            continue
+        matching = [m for m in mutants if m.listed_in([entry])]
+        if not any(m.outcome != "killed" for m in matching):
             problems.append(
-                f"{mutant} now writes `{line}`, not `{entry['line']}`: update {LISTED}"
+                f"{entry['file']}: {entry['operator']} on `{entry['line']}` "
+                f"survives no more: remove it from {LISTED}"
             )
-    for mutant in listed:
-        if mutant.split(".")[0] == app and mutant not in statuses:
-            problems.append(f"{mutant} no longer exists: remove it from {LISTED}")
     return problems
 
 
@@ -121,17 +158,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("apps", nargs="*", help="apps to mutate (default: all)")
     chosen = parser.parse_args().apps or apps()
-    listed = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
+    listed = tomllib.loads(SURVIVORS.read_text()).get("survivor", [])
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = dict(zip(chosen, pool.map(mutate, chosen), strict=True))
 
     problems, killed, total = [], 0, 0
-    for app, statuses in results.items():
-        app_killed = sum(status == "killed" for status in statuses.values())
-        killed, total = killed + app_killed, total + len(statuses)
-        print(f"{app}: {app_killed} of {len(statuses)} mutants killed")
-        problems += judge(app, statuses, listed)
+    for app, mutants in results.items():
+        if mutants is None:
+            problems.append(f"snippets/{app}: its tests fail before any mutation")
+            continue
+        app_killed = sum(mutant.outcome == "killed" for mutant in mutants)
+        killed, total = killed + app_killed, total + len(mutants)
+        print(f"{app}: {app_killed} of {len(mutants)} mutants killed")
+        problems += judge(app, mutants, listed)
 
     score = killed / total if total else 1.0
     print(f"\n{killed} of {total} mutants killed ({score:.1%}), goal {GOAL:.0%}.")

@@ -80,12 +80,19 @@ TEMPLATES = [
     },
 ]
 
+# --8<-- [start:databases]
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("DJANGO_DB_PATH", PROJECT_DIR / "db.sqlite3"),
-    }
+    },
+    # A second database (docs/guide/multiple-databases.md).
+    "other": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": PROJECT_DIR / "other.sqlite3",
+    },
 }
+# --8<-- [end:databases]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-us"

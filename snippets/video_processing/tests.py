@@ -139,6 +139,10 @@ class CeleryWorkerTests(TransactionTestCase):
     and sees only what is committed.
     """
 
+    # A starting worker runs Django's system checks, which may look at every
+    # database the project has.
+    databases = "__all__"
+
     def test_a_worker_transcodes_the_video_after_the_commit(self):
         published, finished = [], threading.Event()
 
