@@ -87,6 +87,16 @@ class SaveBasedTests:
         self.assertIsNotNone(stored(article)[1])
         self.assertTrue(logs.output[0].endswith(f" {article.pk}"))
 
+    def test_creating_a_published_article_logs_nothing_before_the_commit(self):
+        with (
+            self.assertLogs(LOGGER, "INFO") as logs,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.model.objects.create(title="News", status=PUBLISHED)
+            self.assertEqual(logs.output, [])  # not committed yet
+
+        self.assertEqual(len(logs.output), 1)
+
     def test_saving_a_published_article_again_keeps_its_date(self):
         article = self.model.objects.create(title="News", status=PUBLISHED)
         article = self.model.objects.get(pk=article.pk)
@@ -200,6 +210,24 @@ class SaveOverrideTests(SaveBasedTests, TestCase):
         with self.assertNumQueries(1):  # the UPDATE, of the title only
             article.save()
 
+    def test_a_draft_loaded_without_its_status_is_not_published(self):
+        article = self.model.objects.only("title").get(pk=self.draft().pk)
+        article.title = "Renamed"
+
+        with self.assertNoLogs(LOGGER), self.captureOnCommitCallbacks(execute=True):
+            article.save()
+
+        self.assertEqual(stored(article), (Status.DRAFT, None))
+
+    def test_a_new_article_with_a_pk_of_your_choosing_is_published(self):
+        # The pk is set, but no row has it yet: there is no stored status.
+        article = self.model(pk=1000, title="News", status=PUBLISHED)
+
+        article.save()
+
+        self.assertEqual(stored(article), (PUBLISHED, article.published_at))
+        self.assertIsNotNone(article.published_at)
+
     def test_a_status_set_on_a_row_loaded_without_it_is_published(self):
         article = self.model.objects.only("title").get(pk=self.draft().pk)
         article.status = PUBLISHED
@@ -259,6 +287,18 @@ class ServiceTests(TestCase):
         article = Article.objects.create(title="Draft")
         publish(article)
         first = article.published_at
+
+        with self.captureOnCommitCallbacks() as callbacks:
+            publish(article)
+
+        self.assertEqual(stored(article)[1], first)
+        self.assertEqual(callbacks, [])
+
+    def test_publishing_an_article_loaded_as_published_changes_nothing(self):
+        article = Article.objects.create(title="Draft")
+        publish(article)
+        first = article.published_at
+        article = Article.objects.get(pk=article.pk)  # its status is a plain str
 
         with self.captureOnCommitCallbacks() as callbacks:
             publish(article)

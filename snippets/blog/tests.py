@@ -13,6 +13,8 @@ CASES = [
     ("a tale of two cities", "A Tale of Two Cities"),
     ("what are you looking at", "What Are You Looking At"),
     ("django signals: a field guide", "Django Signals: A Field Guide"),
+    ("signals worth waiting for", "Signals Worth Waiting For"),
+    ("signals in django: a field guide", "Signals in Django: A Field Guide"),
     # A word that holds a capital is kept exactly as typed.
     ("what the iPhone means for NASA", "What the iPhone Means for NASA"),
     ("API design in practice", "API Design in Practice"),

@@ -345,6 +345,25 @@ class ServiceTests(AuditTestCase):
             self.history(note.pk), [("created", "bob"), ("published", "ada")]
         )
 
+    def test_the_user_must_be_named_with_by(self):
+        note = Note(title="Draft")
+
+        with self.assertRaises(TypeError):
+            save_note(note, self.ada)  # a positional user is refused
+        with self.assertRaises(TypeError):
+            publish_notes(Note.objects.all(), self.ada)
+
+        self.assertFalse(Note.objects.exists())
+
+    def test_the_command_requires_by(self):
+        note = save_note(Note(title="Draft"), by=self.bob)
+
+        with self.assertRaisesMessage(CommandError, "arguments are required: --by"):
+            call_command("publish_notes", note.pk)
+
+        note.refresh_from_db()
+        self.assertIsNone(note.published_at)
+
     def test_the_command_refuses_an_unknown_user(self):
         note = save_note(Note(title="Draft"), by=self.bob)
 
@@ -435,6 +454,15 @@ class AdminTests(AuditTestCase):
             self.history(*[n.pk for n in self.notes]),
             [("created", "bob"), ("created", "bob"), ("published", "root")],
         )
+
+    def test_the_publish_action_says_how_many_notes_it_published(self):
+        response = self.client.post(
+            reverse("admin:change_author_note_changelist"),
+            {"action": "publish", "_selected_action": [n.pk for n in self.notes]},
+            follow=True,
+        )
+
+        self.assertContains(response, "Published 2 notes.")
 
     # --8<-- [start:change_form_action]
     @skipUnless(django.VERSION >= (6, 1), "Django 6.1 has change-form actions")
@@ -590,6 +618,16 @@ class CurrentUserTests(AuditTestCase):
 
         self.assertEqual(SEEN_ON_COMMIT, [(True, None)])
         self.assertIn(f" by user {self.ada.pk}", logs.output[0])
+
+    @override_settings(DEBUG=True)
+    def test_under_wsgi_django_runs_it_without_switching_to_async(self):
+        # A middleware that could not run sync would make Django adapt the
+        # chain at this point for every request. With DEBUG on, Django logs
+        # each such switch ("Synchronous handler adapted for ...").
+        with self.assertNoLogs("django.request", "DEBUG"):
+            response = self.client.get("/nothing/")
+
+        self.assertEqual(response.status_code, 200)
 
     @modify_settings(MIDDLEWARE={"remove": MIDDLEWARE, "prepend": MIDDLEWARE})
     def test_before_the_authentication_middleware_it_refuses_to_run(self):

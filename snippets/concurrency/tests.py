@@ -8,7 +8,7 @@ from django.core import serializers
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.db.models.query import QuerySet
-from django.db.models.signals import post_init, post_save
+from django.db.models.signals import post_init, post_save, pre_save
 from django.db.transaction import TransactionManagementError
 from django.test import TestCase, TransactionTestCase, skipIfDBFeature
 from django.test.utils import CaptureQueriesContext
@@ -470,6 +470,25 @@ class PriceHistoryTests(TestCase):
         with transaction.atomic():
             product.price = F("price") + Decimal("5.00")
             product.save()
+
+        self.assertEqual(history(), [(Decimal("20.00"), Decimal("25.00"))])
+
+    def test_an_expression_left_on_the_instance_is_read_from_the_row(self):
+        # Django 5.2's save() sends post_save with F() still on the instance.
+        # Sent by hand, so the receiver's answer to it runs on every series.
+        product = Product.objects.get(pk=self.pk)
+        product.price = F("price") + Decimal("5.00")
+        saved = {
+            "sender": Product,
+            "instance": product,
+            "raw": False,
+            "using": "default",
+            "update_fields": None,
+        }
+        with transaction.atomic():
+            pre_save.send(**saved)
+            Product.objects.filter(pk=self.pk).update(price=product.price)
+            post_save.send(created=False, **saved)
 
         self.assertEqual(history(), [(Decimal("20.00"), Decimal("25.00"))])
 

@@ -289,6 +289,19 @@ class StudentCountTests(TestCase):
         with self.assertNoLogs("courses.signals", "INFO"):
             self.compilers.students.add(self.ada)
 
+    def test_removing_a_course_from_a_student_recounts_that_course_only(self):
+        self.ada.courses.add(self.compilers, self.databases)
+
+        # Delete the row, count the course's students, store the count. Only
+        # clear() has the receiver read the student's courses first.
+        with CaptureQueriesContext(connection) as queries:
+            self.ada.courses.remove(self.compilers)
+
+        self.assertEqual(
+            [q["sql"].split()[0] for q in queries], ["DELETE", "SELECT", "UPDATE"]
+        )
+        self.assertEqual(self.counts(), {"Compilers": 0, "Databases": 1})
+
     def test_each_refresh_is_logged(self):
         with self.assertLogs("courses.signals", "INFO") as logs:
             self.compilers.students.add(self.ada)

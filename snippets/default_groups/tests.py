@@ -1,14 +1,17 @@
 from collections import Counter
 from contextlib import contextmanager
 from io import StringIO
+from unittest import mock
 
 from django.apps import AppConfig, apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db.migrations.state import ProjectState
 from django.db.models.signals import post_migrate, pre_migrate
 from django.test import TestCase, override_settings
 
+from . import signals
 from .signals import DEFAULT_GROUPS
 
 
@@ -67,6 +70,40 @@ class DefaultGroupTests(TestCase):
                 "Default groups: 0 created, 2 already there",
             ],
         )
+
+    def test_a_project_listing_more_groups_gets_them_on_the_next_migrate(self):
+        groups = (*DEFAULT_GROUPS, "Accountants", "Auditors")
+
+        with (
+            mock.patch.object(signals, "DEFAULT_GROUPS", groups),
+            self.assertLogs("default_groups.signals", "INFO") as logs,
+        ):
+            migrate()
+
+        self.assertEqual(Group.objects.filter(name__in=groups).count(), 4)
+        self.assertEqual(
+            [record.getMessage() for record in logs.records],
+            ["Default groups: 2 created, 2 already there"],
+        )
+
+    def test_a_project_state_without_auth_gets_no_groups(self):
+        # After `migrate auth zero`, the state post_migrate passes as `apps`
+        # has no auth models: the receiver returns instead of failing.
+        self.default_groups().delete()
+        ours = apps.get_app_config("default_groups")
+
+        with self.assertNoLogs("default_groups.signals", "INFO"):
+            post_migrate.send(
+                sender=ours,
+                app_config=ours,
+                verbosity=0,
+                interactive=False,
+                using="default",
+                apps=ProjectState().apps,
+                plan=[],
+            )
+
+        self.assertFalse(self.default_groups().exists())
 
     def test_flush_sends_post_migrate_without_apps_and_the_receiver_copes(self):
         # flush recreates content types inside this test's transaction, which

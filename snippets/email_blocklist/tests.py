@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import django
@@ -6,7 +7,7 @@ from django.core.signals import setting_changed
 from django.test import SimpleTestCase, modify_settings, override_settings
 
 from . import signals
-from .services import is_blocked
+from .services import blocked_domains, is_blocked
 
 
 class SettingChangedTests(SimpleTestCase):
@@ -50,6 +51,22 @@ class SettingChangedTests(SimpleTestCase):
             self.assertTrue(is_blocked("ada@junk.example"))
 
         self.assertFalse(is_blocked("ada@junk.example"))
+
+    def test_other_settings_leave_the_cached_value_alone(self):
+        self.assertFalse(is_blocked("ada@spam.example"))  # fills the cache
+
+        with self.settings(ALLOWED_HOSTS=["example.com"], DEBUG=True):
+            pass
+
+        self.assertEqual(blocked_domains.cache_info().currsize, 1)
+
+    def test_an_override_whose_name_was_read_from_a_file_clears_it_too(self):
+        # json.loads() builds a new string: equal to the name, not the same object.
+        overrides = json.loads('{"BLOCKED_EMAIL_DOMAINS": ["spam.example"]}')
+        self.assertFalse(is_blocked("ada@spam.example"))  # fills the cache
+
+        with self.settings(**overrides):
+            self.assertTrue(is_blocked("ada@spam.example"))
 
     def test_without_the_receiver_the_cache_goes_stale(self):
         uid = "email_blocklist.forget_blocked_domains"

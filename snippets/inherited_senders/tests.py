@@ -637,6 +637,12 @@ class OverriddenDeleteTests(TestCase):
         memo.refresh_from_db()
         self.assertTrue(memo.archived)
 
+    def test_delete_without_super_reports_that_no_row_was_deleted(self):
+        deleted, per_model = self.memos[0].delete()
+
+        self.assertEqual((deleted, per_model), (0, {}))
+        self.assertEqual(Memo.objects.count(), 2)  # archived, still there
+
     def test_queryset_delete_sends_signals_but_never_calls_delete(self):
         with self.watching() as (delete, before, after):
             Memo.objects.all().delete()

@@ -108,6 +108,15 @@ class OnCommitTests(TestCase):
         self.assertEqual(invoice_subjects(), [])
         self.assertTrue(callbacks)
 
+    def test_saving_the_invoice_again_sends_no_second_email(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            invoice = new_invoice()
+        with self.captureOnCommitCallbacks(execute=True):
+            invoice.billing_email = "accounts@example.com"
+            invoice.save()
+
+        self.assertEqual(invoice_subjects(), ["Invoice INV-1"])
+
     def test_a_rollback_drops_the_queued_email(self):
         with self.captureOnCommitCallbacks(execute=True):
             self.create_then_roll_back()
@@ -186,6 +195,17 @@ class ErrorHandlingTests(TestCase):
             Invoice.objects.get().delete()
 
         self.assertEqual(invoiced_total(), 0)
+
+    def test_a_total_the_receiver_missed_is_stale_for_five_minutes_at_most(self):
+        new_invoice("INV-1", "100.00")
+        with mock.patch("time.time", return_value=1_000_000) as clock:
+            self.assertEqual(invoiced_total(), Decimal("120.00"))
+            Invoice.objects.update(total=Decimal("60.00"))  # sends no signal
+
+            clock.return_value += 299
+            self.assertEqual(invoiced_total(), Decimal("120.00"))  # stale
+            clock.return_value += 1
+            self.assertEqual(invoiced_total(), Decimal("60.00"))  # expired
 
     def test_a_cache_outage_is_logged_and_the_invoice_is_kept(self):
         with (

@@ -1,6 +1,7 @@
 import unittest
 from contextlib import contextmanager, suppress
 from io import StringIO
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.apps.registry import Apps
@@ -17,9 +18,15 @@ from django.db.models.signals import (
     pre_migrate,
     pre_save,
 )
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import (
+    SimpleTestCase,
+    TestCase,
+    TransactionTestCase,
+    override_settings,
+)
+from django.test.utils import CaptureQueriesContext
 
-from . import broken, signals
+from . import broken, routers, signals
 from .models import Article, AuditEntry, Tag
 from .signals import DEFAULT_TAGS
 
@@ -54,7 +61,9 @@ def captured(signal, sender=None):
 def swapped(signal, fixed, wrong, sender):
     """Connect a receiver from broken.py in place of its fixed version."""
     uid = f"multiple_databases.{fixed.__name__}"
-    signal.disconnect(sender=sender, dispatch_uid=uid)
+    if not signal.disconnect(sender=sender, dispatch_uid=uid):
+        # Else the finally clause would connect it, and hide that it was not.
+        raise LookupError(f"{uid} is not connected: nothing to swap")
     signal.connect(wrong, sender=sender, weak=False)
     try:
         yield
@@ -99,6 +108,20 @@ class UsingTests(TestCase):
         )
         self.assertEqual(history("default"), [])
 
+    def test_renaming_back_is_a_rename_too(self):
+        article = Article.objects.using("other").create(title="Final")
+        article.title = "Draft"
+        article.save()
+
+        self.assertEqual(
+            history("other"), [("created", "Final"), ("renamed", "Final -> Draft")]
+        )
+
+    def test_a_new_article_is_not_read_back_before_it_is_inserted(self):
+        # Two queries: the article's INSERT and its history entry's.
+        with self.assertNumQueries(2, using="other"):
+            Article.objects.using("other").create(title="Fresh")
+
     def test_an_unchanged_title_is_an_update(self):
         article = Article.objects.using("other").create(title="Draft")
         article.save()
@@ -109,7 +132,8 @@ class UsingTests(TestCase):
         with swapped(
             post_save, signals.record_save, broken.record_save_on_default, Article
         ):
-            Article.objects.using("other").create(title="Misfiled")
+            article = Article.objects.using("other").create(title="Misfiled")
+            article.save()  # an update: this receiver records creations only
 
         self.assertEqual(history("default"), [("created", "Misfiled")])
         self.assertEqual(history("other"), [])
@@ -150,6 +174,24 @@ class UsingTests(TestCase):
         self.assertEqual(
             history("other")[1:], [("tagged", "databases"), ("untagged", "databases")]
         )
+
+    def test_a_hand_sent_m2m_changed_is_read_by_value(self):
+        # The action is compared by value, not by identity: a string built at
+        # run time (as one read from a queue would be) works as Django's own.
+        article = Article.objects.using("other").create(title="Tagged")
+        tag = Tag.objects.using("other").create(name="databases")
+
+        m2m_changed.send(
+            sender=Article.tags.through,
+            instance=article,
+            action="".join(["post_", "add"]),
+            reverse=False,
+            model=Tag,
+            pk_set={tag.pk},
+            using="other",
+        )
+
+        self.assertEqual(history("other")[1:], [("tagged", "databases")])
 
     def test_changes_made_from_the_tag_s_side_are_not_recorded(self):
         article = Article.objects.using("other").create(title="Tagged")
@@ -273,6 +315,15 @@ class OnCommitTests(TransactionTestCase):
             [f"Article {article.pk} is not in 'other': nothing to announce"],
         )
 
+    def test_on_default_an_update_is_still_not_announced(self):
+        article = Article.objects.using("other").create(title="Announced once")
+        wrong = broken.announce_on_default_commit
+        with (
+            swapped(post_save, signals.announce_new_article, wrong, Article),
+            self.assertNoLogs(LOGGER, "INFO"),
+        ):
+            article.save()  # only the database is wrong, not the condition
+
     def test_in_a_transaction_on_default_a_rollback_there_loses_it(self):
         wrong = broken.announce_on_default_commit
         with (
@@ -344,6 +395,80 @@ class RouterTests(TestCase):
                 ("renamed", "Draft -> Final, revised"),  # a stale read
             ],
         )
+
+    @override_settings(DATABASE_ROUTERS=[REPLICA_ROUTER])
+    def test_the_wrong_receiver_reads_the_replica_once_per_update(self):
+        wrong = broken.remember_title_through_router
+        replica = connections["other"]
+        with swapped(pre_save, signals.remember_stored_title, wrong, Article):
+            with CaptureQueriesContext(replica) as reads:
+                article = Article.objects.create(title="Draft")
+            self.assertEqual(len(reads), 0)  # a new article: nothing to read
+
+            article.title = "Final"
+            with CaptureQueriesContext(replica) as reads:
+                article.save()  # written to default...
+            self.assertEqual(len(reads), 1)  # ...its old title read on the replica
+
+
+def model_of(app_label):
+    """A stand-in for a model class: a router reads only its app label.
+
+    The label is copied at run time: an equal string, not the same object.
+    """
+    return SimpleNamespace(_meta=SimpleNamespace(app_label=copied(app_label)))
+
+
+def copied(text):
+    """An equal string that is not the same object, as one read from a file is."""
+    return "".join(list(text))
+
+
+class RouterDecisionTests(SimpleTestCase):
+    """What each router answers, for this app and for apps before and after
+    it in alphabetical order. Django asks them with strings it did not
+    necessarily take from the same literals: they compare by value."""
+
+    OTHER_APPS = ("auth", "polls")
+
+    def test_other_database_router_sends_this_app_and_only_it_to_other(self):
+        other = routers.OtherDatabaseRouter()
+        ours = model_of(routers.APP_LABEL)
+
+        self.assertEqual(
+            (other.db_for_read(ours), other.db_for_write(ours)), ("other", "other")
+        )
+        for app_label in self.OTHER_APPS:
+            with self.subTest(app_label):
+                model = model_of(app_label)
+                self.assertIsNone(other.db_for_read(model))
+                self.assertIsNone(other.db_for_write(model))
+
+    def test_other_database_router_migrates_this_app_on_other_only(self):
+        other = routers.OtherDatabaseRouter()
+        ours = copied(routers.APP_LABEL)
+
+        self.assertIs(other.allow_migrate(copied("other"), ours), True)
+        for database in ("default", "replica"):
+            with self.subTest(database):
+                self.assertIs(other.allow_migrate(database, ours), False)
+        for app_label in self.OTHER_APPS:
+            with self.subTest(app_label):
+                self.assertIsNone(other.allow_migrate("other", copied(app_label)))
+
+    def test_replica_router_writes_this_app_to_default_and_reads_it_from_other(self):
+        replica = routers.ReplicaRouter()
+        ours = model_of(routers.APP_LABEL)
+
+        self.assertEqual(
+            (replica.db_for_read(ours), replica.db_for_write(ours)),
+            ("other", "default"),
+        )
+        for app_label in self.OTHER_APPS:
+            with self.subTest(app_label):
+                model = model_of(app_label)
+                self.assertIsNone(replica.db_for_read(model))
+                self.assertIsNone(replica.db_for_write(model))
 
 
 class LoaddataTests(TestCase):

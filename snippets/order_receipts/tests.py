@@ -265,6 +265,16 @@ class TasksFrameworkTests(TestCase):
         self.assertEqual(default_task_backend.results, [])
 
     @override_settings(TASKS=DUMMY)
+    def test_saving_the_purchase_again_queues_no_second_receipt(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            purchase = buy("P-1")
+        with self.captureOnCommitCallbacks(execute=True):
+            purchase.email = "grace@example.com"
+            purchase.save()
+
+        self.assertEqual(len(default_task_backend.results), 1)
+
+    @override_settings(TASKS=DUMMY)
     def test_arguments_must_be_json_so_pass_the_primary_key(self):
         purchase = buy("P-1")
 

@@ -187,6 +187,11 @@ class CompleteOrderTests(OrderTestCase):
         self.assertEqual(len(after.calls), 1)
         self.assertIn("Error calling fail in Signal.send_robust()", logs.output[0])
 
+    def test_completed_by_must_be_passed_by_name(self):
+        # A keyword-only argument: a caller cannot mistake it for another one.
+        with self.assertRaises(TypeError):
+            complete_order(self.make_order(), self.user)
+
 
 @override_settings(ROOT_URLCONF=__name__)
 class CompleteViewTests(OrderTestCase):
@@ -198,6 +203,28 @@ class CompleteViewTests(OrderTestCase):
         self.assertEqual(self.client.post(url).status_code, 404)
         self.client.force_login(self.user)
         self.assertEqual(self.client.post(url).json()["status"], "completed")
+
+    def test_a_get_request_is_refused_and_completes_nothing(self):
+        order = self.make_order()
+        self.client.force_login(self.user)
+
+        response = self.client.get(reverse("orders:complete", args=[order.pk]))
+
+        self.assertEqual(response.status_code, 405)
+        order.refresh_from_db()
+        self.assertEqual(order.status, Order.Status.PENDING)
+
+    def test_an_anonymous_visitor_is_sent_to_log_in(self):
+        order = self.make_order()
+        url = reverse("orders:complete", args=[order.pk])
+
+        response = self.client.post(url)
+
+        self.assertRedirects(
+            response, f"/accounts/login/?next={url}", fetch_redirect_response=False
+        )
+        order.refresh_from_db()
+        self.assertEqual(order.status, Order.Status.PENDING)
 
 
 class SenderTests(OrderTestCase):

@@ -37,11 +37,11 @@ from .signals import queue_shares_transaction
 from .tasks import send_confirmation
 
 try:  # Django 6.0 and later
-    from django.tasks import default_task_backend
+    from django.tasks import default_task_backend, task_backends
 
     TASKS_PACKAGE = "django.tasks"
 except ImportError:  # Django 5.2 with the django-tasks backport
-    from django_tasks import default_task_backend
+    from django_tasks import default_task_backend, task_backends
 
     TASKS_PACKAGE = "django_tasks"
 
@@ -329,6 +329,57 @@ class RelayTests(TestCase):
         select = next(q["sql"] for q in queries if q["sql"].startswith("SELECT"))
         self.assertIn("FOR UPDATE SKIP LOCKED", select)
 
+    def test_on_a_database_with_row_locks_the_relay_asks_to_skip_locked_rows(self):
+        # Whatever database runs the tests: tell Django this one has row
+        # locks, and look at the query it builds. SQLite cannot run it.
+        with (
+            mock.patch.multiple(
+                connection.features,
+                has_select_for_update=True,
+                has_select_for_update_skip_locked=True,
+            ),
+            CaptureQueriesContext(connection) as queries,
+            self.assertRaises(OperationalError),
+        ):
+            relay_one(send_to_warehouse, "default")
+
+        select = next(q["sql"] for q in queries if q["sql"].startswith("SELECT"))
+        self.assertTrue(select.endswith("FOR UPDATE SKIP LOCKED"), select)
+
+    def test_limit_and_using_are_passed_by_name(self):
+        with self.assertRaises(TypeError):
+            relay_outbox(send_to_warehouse, 1)
+
+    def test_a_limit_below_one_sends_nothing(self):
+        self.assertEqual(relay_outbox(limit=0), 0)
+        self.assertEqual(relay_outbox(limit=-1), 0)
+
+        self.assertEqual(pending().count(), 3)
+
+
+class RelayBacklogTests(TestCase):
+    """A backlog longer than one run: the warehouse was down for a while."""
+
+    def make_backlog(self, count):
+        OutboxMessage.objects.bulk_create(
+            OutboxMessage(topic="order.placed", payload={"order": f"A-{n}"})
+            for n in range(1, count + 1)
+        )
+
+    def test_one_run_sends_at_most_100_messages_by_default(self):
+        self.make_backlog(101)
+        sent = []
+
+        self.assertEqual(relay_outbox(send=sent.append), 100)
+        self.assertEqual(pending().count(), 1)
+
+    def test_the_management_command_sends_at_most_100_by_default(self):
+        self.make_backlog(101)
+        out = StringIO()
+        call_command("relay_outbox", stdout=out)
+
+        self.assertEqual(out.getvalue(), "Sent 100 message(s); 1 pending.\n")
+
 
 class ModelTests(SimpleTestCase):
     def test_each_row_reads_well_in_the_admin(self):
@@ -469,6 +520,43 @@ class QueueElsewhereTests(TestCase):
             [r.getMessage() for r in logs.records],
         )
 
+    @override_settings(TASKS=DUMMY)
+    def test_only_a_new_order_is_queued_a_confirmation(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            order = place_order("A-1", "ada@example.com")
+            order.email = "grace@example.com"
+            order.save()  # an update
+            post_save.send(  # what loaddata sends for a fixture's order
+                sender=Order,
+                instance=Order(number="OLD-1", email="ada@example.com"),
+                created=True,
+                raw=True,
+                using="default",
+                update_fields=None,
+            )
+
+        self.assertEqual([r.args for r in default_task_backend.results], [[order.pk]])
+
+
+@override_settings(TASKS=DUMMY)
+class QueueDownTests(TransactionTestCase):
+    """The queue fails after the commit: the order stays, the error is logged."""
+
+    def test_a_failed_enqueue_is_logged_and_does_not_reach_the_caller(self):
+        backend = type(task_backends["default"])
+        with (
+            mock.patch.object(
+                backend, "enqueue", side_effect=ConnectionError("broker down")
+            ),
+            self.assertLogs("django.db.backends.base", "ERROR") as logs,
+        ):
+            place_order("A-1", "ada@example.com")  # raises nothing
+
+        self.assertTrue(Order.objects.filter(number="A-1").exists())
+        [record] = logs.records
+        self.assertIn("on_commit()", record.getMessage())
+        self.assertIsInstance(record.exc_info[1], ConnectionError)
+
 
 class QueueRouter:
     """Sends the task table to another database."""
@@ -483,6 +571,14 @@ class QueueRouter:
 class SharesTransactionTests(SimpleTestCase):
     def test_a_database_queue_in_the_same_database_shares_it(self):
         self.assertIs(queue_shares_transaction(send_confirmation, "default"), True)
+
+    def test_it_compares_database_aliases_by_value(self):
+        # An alias built at run time (from an environment variable, say) is
+        # an equal string, but not the same object as the one in settings.
+        alias = "".join(["de", "fault"])
+        self.assertIsNot(alias, "default")
+
+        self.assertIs(queue_shares_transaction(send_confirmation, alias), True)
 
     def test_but_not_a_transaction_in_another_database(self):
         self.assertIs(queue_shares_transaction(send_confirmation, "queue"), False)

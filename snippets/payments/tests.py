@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 from smtplib import SMTPException
 from unittest import mock
@@ -98,6 +99,19 @@ class CompletePaymentTests(TestCase):
 
         self.assertEqual(Credit.objects.filter(user=self.ada).count(), 1)
         self.assertEqual(len(self.receipts()), 1)
+
+    def test_a_later_report_keeps_the_first_completion_time(self):
+        first, retry = (
+            datetime(2026, 1, 1, 12, 0, tzinfo=UTC),
+            datetime(2026, 1, 1, 12, 5, tzinfo=UTC),
+        )
+        with mock.patch("django.utils.timezone.now", return_value=first):
+            self.report()
+        with mock.patch("django.utils.timezone.now", return_value=retry):
+            self.report()  # the provider's webhook retry
+
+        self.payment.refresh_from_db()
+        self.assertEqual(self.payment.completed_at, first)
 
     def test_the_database_refuses_a_second_credit(self):
         Credit.objects.create(payment=self.payment, user=self.ada, amount=1)

@@ -6,7 +6,7 @@ import tempfile
 from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
-from unittest import skipIf, skipUnless
+from unittest import mock, skipIf, skipUnless
 
 import django
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import Signal
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -114,6 +114,20 @@ class BulkOperationsTests(TestCase):
 
         self.assertEqual(archive_documents(Document.objects.all()), 0)
         self.assertEqual(self.actions(minutes), ["created", "archived"])
+
+    def test_archive_documents_archives_nothing_if_the_audit_fails(self):
+        minutes = Document.objects.create(title="Minutes")
+
+        with (
+            mock.patch.object(
+                AuditEntry.objects, "bulk_create", side_effect=DatabaseError
+            ),
+            self.assertRaises(DatabaseError),
+        ):
+            archive_documents(Document.objects.all())
+
+        minutes.refresh_from_db()
+        self.assertIs(minutes.archived, False)  # the update was rolled back
 
 
 # --8<-- [end:bulk]
@@ -296,6 +310,21 @@ class ManyToManyInPostSaveTests(TestCase):
         self.assertEqual(self.notified(task), [])  # post_save saw no one
         self.assertEqual(task.assignees.count(), 2)  # form.save() added them after
 
+    def test_a_later_save_of_the_task_notifies_no_one_either(self):
+        with self.only_the_broken_receiver():
+            task = TaskForm(data=self.data).save()
+            task.save()  # the assignees are there now, but created is False
+
+        self.assertEqual(self.notified(task), [])
+
+    def test_sent_once_the_assignees_are_saved_it_would_notify(self):
+        # The receiver is right about what to do, wrong about when it runs.
+        with self.only_the_broken_receiver():
+            task = TaskForm(data=self.data).save()
+            post_save.send(sender=Task, instance=task, created=True)
+
+        self.assertEqual(self.notified(task), ["ada", "bob"])
+
     def test_the_admin_saves_them_after_post_save_too(self):
         with self.only_the_broken_receiver():
             task = self.add_in_the_admin()
@@ -337,6 +366,31 @@ class ManyToManyInPostSaveTests(TestCase):
         task.assignees.add(self.ada, self.bob)
 
         self.assertEqual(self.notified(task), ["ada", "bob"])
+
+    def test_removing_an_assignee_notifies_no_one(self):
+        task = Task.objects.create(title="Ship it")
+        task.assignees.add(self.ada, self.bob)
+
+        task.assignees.remove(self.ada)
+        self.bob.assigned_tasks.remove(task)
+
+        self.assertEqual(self.notified(task), ["ada", "bob"])  # from the add only
+
+    def test_a_send_without_raw_counts_as_not_raw(self):
+        # What Django before 6.1 sends: no raw argument at all.
+        task = Task.objects.create(title="Ship it")
+
+        m2m_changed.send(
+            sender=Task.assignees.through,
+            instance=task,
+            action="post_add",
+            reverse=False,
+            model=User,
+            pk_set={self.ada.pk},
+            using="default",
+        )
+
+        self.assertEqual(self.notified(task), ["ada"])
 
     @skipUnless(django.VERSION >= (6, 1), "m2m_changed gets raw only from Django 6.1")
     def test_loaddata_restores_assignments_without_notifying(self):
@@ -398,12 +452,13 @@ class RecursionTests(TestCase):
         self.assertEqual(Invoice.objects.get().number, number)
 
     def test_an_update_fields_guard_also_stops_the_recursion(self):
-        post_save.disconnect(sender=Invoice, dispatch_uid="pitfalls.number_new_invoice")
+        uid = "pitfalls.number_new_invoice"
+        self.assertTrue(post_save.disconnect(sender=Invoice, dispatch_uid=uid))
         self.addCleanup(
             post_save.connect,
             number_new_invoice,
             sender=Invoice,
-            dispatch_uid="pitfalls.number_new_invoice",
+            dispatch_uid=uid,
         )
 
         with connected(post_save, number_invoice_guarded, Invoice):
@@ -440,7 +495,7 @@ class SaveInPostDeleteTests(TestCase):
 
     def test_save_true_after_the_commit_inserts_a_new_row(self):
         uid = "pitfalls.delete_attachment"
-        post_delete.disconnect(sender=Attachment, dispatch_uid=uid)
+        self.assertTrue(post_delete.disconnect(sender=Attachment, dispatch_uid=uid))
         self.addCleanup(
             post_delete.connect,
             delete_attachment_file,
@@ -528,6 +583,15 @@ class WeakReceiverTests(SimpleTestCase):
 
         self.assertEqual(sends, [Document])
 
+    @override_settings(DEBUG=False)
+    def test_weak_false_keeps_counting_if_stop_is_thrown_away(self):
+        signal = Signal()
+        sends = counting.start_counting(signal)[0]  # stop() is lost: a leak
+
+        self.send_after_collection(signal)
+
+        self.assertEqual(sends, [Document])
+
 
 # --8<-- [end:weak]
 
@@ -583,3 +647,16 @@ class MutingOneReceiverTests(TestCase):
 
 
 # --8<-- [end:muting]
+
+
+class ModelStrTests(SimpleTestCase):
+    def test_an_invoice_shows_its_number(self):
+        self.assertEqual(str(Invoice(number="INV-00007")), "INV-00007")
+
+    def test_an_invoice_without_a_number_says_so(self):
+        self.assertEqual(str(Invoice()), "(unnumbered invoice)")
+
+    def test_a_comment_shows_its_post_and_the_first_30_characters(self):
+        comment = Comment(post_title="Receivers", body="0123456789" * 4)
+
+        self.assertEqual(str(comment), "On Receivers: " + "0123456789" * 3)

@@ -104,6 +104,26 @@ class LikePostTests(TestCase):
         self.assertEqual(self.like_count(), 1)
         self.assertFalse(Notification.objects.exists())
 
+    def test_a_reader_who_signed_up_before_the_author_notifies_them(self):
+        # The check is "same user", not an ordering of ids.
+        newer_author = User.objects.create_user("newer author")
+        post = Post.objects.create(author=newer_author, title="Receivers")
+        self.assertLess(self.author.pk, newer_author.pk)
+
+        like_post(self.author, post)
+
+        self.assertTrue(Notification.objects.filter(recipient=newer_author).exists())
+
+    def test_liking_your_own_post_notifies_nobody_whatever_your_id(self):
+        # Ids are compared by value: two equal large ints loaded separately
+        # from the database are equal, but not the same object.
+        author = User.objects.create_user("long-standing", id=100_000)
+        post = Post.objects.create(author=author, title="Receivers")
+
+        like_post(User.objects.get(pk=author.pk), Post.objects.get(pk=post.pk))
+
+        self.assertFalse(Notification.objects.exists())
+
     def test_a_failing_receiver_rolls_back_the_like_and_the_counter(self):
         def fail(**kwargs):
             raise RuntimeError("notification service down")

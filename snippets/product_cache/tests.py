@@ -163,11 +163,22 @@ class BulkWriteTests(TestCase):
         self.assertEqual(cached_price_list(), [("Tea", Decimal("3.50"))])
 
     def test_the_timeout_bounds_how_long_a_stale_list_lives(self):
+        cached_price_list()
         with self.captureOnCommitCallbacks(execute=True):
             Product.objects.update(price=Decimal("4.00"))
         later = time.time() + PRICE_LIST_TIMEOUT + 1
 
         with mock.patch("time.time", return_value=later):
+            self.assertEqual(cached_price_list(), [("Tea", Decimal("4.00"))])
+
+    def test_a_stale_list_is_served_for_five_minutes_at_most(self):
+        filled_at = time.time()
+        cached_price_list()
+        Product.objects.update(price=Decimal("4.00"))  # sends no signal
+
+        with mock.patch("time.time", return_value=filled_at + 4 * 60 + 59):
+            self.assertEqual(cached_price_list(), [("Tea", Decimal("3.00"))])
+        with mock.patch("time.time", return_value=filled_at + 5 * 60 + 1):
             self.assertEqual(cached_price_list(), [("Tea", Decimal("4.00"))])
 
 

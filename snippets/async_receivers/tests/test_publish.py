@@ -105,6 +105,16 @@ class AsyncReceiverTests(TestCase):
         await Headline.objects.filter(title="First").aupdate(title="Renamed")
         self.assertEqual(await front_page(), ["First"])
 
+    async def test_the_front_page_shows_the_five_newest_titles(self):
+        await Headline.objects.abulk_create(
+            Headline(title=f"Story {n}") for n in range(1, 8)
+        )
+
+        self.assertEqual(
+            await front_page(),
+            ["Story 7", "Story 6", "Story 5", "Story 4", "Story 3"],
+        )
+
 
 @transaction.atomic
 def publish_with_other_changes(title):
@@ -264,6 +274,19 @@ class PublishViewTests(TestCase):
 
         self.assertEqual(response.status_code, 400)
         self.assertFalse(await Headline.objects.aexists())
+
+    async def test_publishing_takes_a_post_only(self):
+        await self.log_in(may_publish=True)
+
+        response = await self.async_client.get(self.url, {"title": "Fresh"})
+
+        self.assertEqual(response.status_code, 405)
+        self.assertFalse(await Headline.objects.aexists())
+
+    async def test_the_front_page_takes_a_get_only(self):
+        response = await self.async_client.post("/async_receivers/")
+
+        self.assertEqual(response.status_code, 405)
 
     async def test_django_refuses_atomic_requests_for_an_async_view(self):
         with (
