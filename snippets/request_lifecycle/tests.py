@@ -1,5 +1,6 @@
 import asyncio
 import threading
+from dataclasses import FrozenInstanceError
 from unittest import mock, skipIf, skipUnless
 
 import django
@@ -8,6 +9,8 @@ from django.core.signals import request_finished, request_started
 from django.http import HttpResponse
 from django.test import AsyncClient, Client, TestCase, override_settings
 from django.urls import path, re_path
+
+from .signals import RequestStart
 
 
 def ok(request):
@@ -124,6 +127,28 @@ class WSGITests(TestCase):
                 f"INFO:{LOGGER}:GET /orders/ finished in 250.0 ms",
             ],
         )
+
+    def test_the_duration_does_not_depend_on_the_clocks_origin(self):
+        # perf_counter() has no fixed reference point: it may start near zero.
+        with (
+            mock.patch(
+                "request_lifecycle.signals.perf_counter", side_effect=[0.125, 0.375]
+            ),
+            self.assertLogs(LOGGER, "INFO") as logs,
+        ):
+            Client().get("/orders/")
+
+        self.assertEqual(
+            logs.output[1], f"INFO:{LOGGER}:GET /orders/ finished in 250.0 ms"
+        )
+
+    def test_the_recorded_start_cannot_be_changed(self):
+        # The context variable's value is shared with every copied context,
+        # so a receiver must not be able to alter another one's start.
+        start = RequestStart("GET", "/orders/", 100.0)
+
+        with self.assertRaises(FrozenInstanceError):
+            start.started_at = 0.0
 
     def test_the_method_is_logged(self):
         with self.assertLogs(LOGGER, "INFO") as logs:

@@ -1,6 +1,6 @@
 from unittest import mock
 
-from asgiref.sync import iscoroutinefunction
+from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.core.signals import request_finished
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import (
@@ -258,6 +258,29 @@ class RequestTimingTests(SimpleTestCase):
             [f"INFO:{LOGGER}:GET /articles/<int:pk>/ 200 from 127.0.0.1 in 250.0 ms"],
         )
 
+    def test_under_wsgi_it_runs_sync_and_sends_without_awaiting(self):
+        send = mock.patch.object(
+            request_timed, "send_robust", wraps=request_timed.send_robust
+        )
+        with send as sent, self.assertLogs(LOGGER, "INFO"):
+            self.client.get("/articles/7/")
+
+        sent.assert_called_once()
+
+    def test_the_duration_does_not_depend_on_the_clocks_origin(self):
+        # perf_counter() has no fixed reference point: it may start near zero.
+        clients = {"wsgi": self.client, "asgi": self.async_client}
+        for name, client in clients.items():
+            get = async_to_sync(client.get) if name == "asgi" else client.get
+            with (
+                self.subTest(handler=name),
+                mock.patch.object(CLOCK, "now", 0.125),
+                self.assertLogs(LOGGER, "INFO") as logs,
+            ):
+                get("/articles/7/")
+
+            self.assertIn(" in 250.0 ms", logs.output[0])
+
     def test_request_finished_receivers_get_no_request(self):
         # Why a custom signal: request_finished cannot tell you which request
         # finished, let alone where it came from or how long it took.
@@ -318,6 +341,15 @@ class ClientIpTests(SimpleTestCase):
                 if forwarded:
                     request.META["HTTP_X_FORWARDED_FOR"] = forwarded
                 self.assertEqual(client_ip(request), expected)
+
+    @override_settings(REQUEST_TIMING_TRUSTED_PROXIES=["10.0.0.1/8"])
+    def test_a_proxy_network_may_be_written_with_its_host_bits_set(self):
+        # As `ip addr` shows it: the address, then the prefix length.
+        request = RequestFactory().get(
+            "/", REMOTE_ADDR="10.0.0.2", headers={"X-Forwarded-For": "203.0.113.7"}
+        )
+
+        self.assertEqual(client_ip(request), "203.0.113.7")
 
     def test_without_the_setting_no_proxy_is_trusted(self):
         request = RequestFactory().get(

@@ -627,3 +627,26 @@ class AsyncOrderTests(SimpleTestCase):
 
         expected = ["sync", "async"] if django.VERSION >= (6, 1) else ["async", "sync"]
         self.assertEqual(order, expected)
+
+
+class ConnectedHelperTests(SimpleTestCase):
+    def test_connected_holds_the_receiver_itself_not_a_weak_reference(self):
+        signal = Signal()
+
+        with connected(signal, ignore):
+            self.assertIs(signal.receivers[0][1], ignore)
+
+    def test_connected_in_a_loop_leaves_no_finalizer_on_any_version(self):
+        # Unlike connect() and disconnect() in a loop before Django 6.1.
+        signal = Signal()
+
+        for _ in range(20):
+            with connected(signal, ignore):
+                pass
+
+        self.assertEqual(finalizers_of(signal), 0)
+
+    def test_the_sender_must_be_passed_by_name(self):
+        # connected(signal, receiver, Folder) would read as a third receiver.
+        with self.assertRaises(TypeError):
+            connected(folder_exported, ignore, Folder)

@@ -104,6 +104,46 @@ class AssertSentTests(TestCase):
 # --8<-- [end:assert_sent]
 
 
+class CloseTicketTests(TestCase):
+    """close_ticket() itself: its return value, and its transaction."""
+
+    def setUp(self):
+        self.ticket = Ticket.objects.create(
+            title="Printer on fire", reporter_email="ada@example.com"
+        )
+
+    def test_closing_an_open_ticket_returns_true(self):
+        self.assertIs(close_ticket(self.ticket, reason="Extinguished"), True)
+
+    def test_a_ticket_loaded_closed_from_the_database_is_not_closed_again(self):
+        close_ticket(self.ticket, reason="Extinguished")
+        # Read back, status is a plain str, not a Ticket.Status member.
+        reloaded = Ticket.objects.get(pk=self.ticket.pk)
+
+        with recorded(ticket_closed) as sent:
+            self.assertIs(close_ticket(reloaded, reason="Again"), False)
+
+        self.assertEqual(sent, [])
+
+    def test_a_failing_receiver_leaves_the_ticket_open_and_sends_no_email(self):
+        def fail(**kwargs):
+            raise RuntimeError("receiver failed")
+
+        # Connected after email_reporter_on_close, so it runs after it.
+        ticket_closed.connect(fail)
+        self.addCleanup(ticket_closed.disconnect, fail)
+
+        with (
+            self.captureOnCommitCallbacks(execute=True) as callbacks,
+            self.assertRaises(RuntimeError),
+        ):
+            close_ticket(self.ticket, reason="Extinguished")
+
+        self.ticket.refresh_from_db()
+        self.assertEqual(self.ticket.status, Ticket.Status.OPEN)
+        self.assertEqual(callbacks, [])  # the email's on_commit was dropped
+
+
 class RecordedTests(TestCase):
     """recorded() itself: it filters by sender and leaves nothing behind."""
 
@@ -182,6 +222,16 @@ class MutedTests(TestCase):
 
 
 # --8<-- [end:muted]
+
+
+class MutedSignatureTests(SimpleTestCase):
+    def test_sender_and_dispatch_uid_must_be_passed_by_name(self):
+        # Keyword-only: the two optional arguments cannot be swapped by mistake.
+        with (
+            self.assertRaises(TypeError),
+            muted(post_save, acknowledge_new_ticket, Ticket, ACKNOWLEDGE_UID),
+        ):
+            pass  # pragma: no cover
 
 
 # --8<-- [start:receivers_cache]

@@ -1,3 +1,5 @@
+from unittest import mock
+
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.test import TestCase
@@ -78,3 +80,14 @@ class OtherDatabaseTests(TestCase):
                 raise AssertionError("the receiver must not run SQL here")
 
         signals.tune_sqlite(sender=None, connection=PostgresConnection())
+
+    def test_every_vendor_but_sqlite_is_left_alone(self):
+        # Third-party backends name their own vendor; it may sort either side
+        # of "sqlite", so the check has to be equality.
+        for vendor in ("mysql", "oracle", "postgresql", "vertica"):
+            with self.subTest(vendor=vendor):
+                connection = mock.MagicMock(vendor=vendor)
+
+                signals.tune_sqlite(sender=None, connection=connection)
+
+                connection.cursor.assert_not_called()

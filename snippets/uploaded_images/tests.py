@@ -98,6 +98,21 @@ class PhotoFileTests(TestCase):
         self.assertFalse(default_storage.exists(old_name))
         self.assertTrue(default_storage.exists(photo.image.name))
 
+    def test_replacing_deletes_the_old_file_whatever_the_new_name(self):
+        # In pre_save the new file is not stored yet: its name is the bare
+        # "a.txt" or "z.txt", which sort either side of "photos/old.txt".
+        for new_name in ("a.txt", "z.txt"):
+            with self.subTest(new_name=new_name):
+                photo = self.add_photo("old.txt")
+                old_name = photo.image.name
+
+                with self.captureOnCommitCallbacks(execute=True):
+                    photo.image = ContentFile(b"new pixels", name=new_name)
+                    photo.save()
+
+                self.assertFalse(default_storage.exists(old_name))
+                self.assertTrue(default_storage.exists(photo.image.name))
+
     def test_a_new_file_with_the_same_name_is_kept(self):
         photo = self.add_photo("beach.txt")
         old_name = photo.image.name

@@ -119,6 +119,13 @@ class EagerTests(TestCase):
         video.refresh_from_db()
         self.assertEqual(video.status, Video.Status.READY)
 
+    def test_the_task_reports_whether_it_did_the_work(self):
+        video = upload()
+
+        # What AsyncResult.get() returns, with a result backend.
+        self.assertIs(transcode_video(video.pk), True)
+        self.assertIs(transcode_video(video.pk), False)  # already done
+
     def test_the_task_does_nothing_for_a_deleted_video(self):
         video = upload()
         video_id = video.pk
