@@ -62,15 +62,14 @@ class Mutant:
     outcome: str  # "killed", "survived", "incompetent"
     diff: str
 
-    def listed_in(self, entries: list[dict]) -> dict | None:
-        for entry in entries:
-            if (entry["file"], entry["operator"], entry["line"]) == (
-                self.file,
-                self.operator,
-                self.line,
-            ):
-                return entry
-        return None
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.file, self.operator, self.line
+
+
+def key(entry: dict) -> tuple[str, str, str]:
+    """How a listed survivor names its mutant: file, operator and line."""
+    return entry["file"], entry["operator"], entry["line"]
 
 
 def apps() -> list[str]:
@@ -131,11 +130,10 @@ def mutate(app: str) -> list[Mutant] | None:
 def judge(app: str, mutants: list[Mutant], listed: list[dict]) -> list[str]:
     """What is wrong with one app's results, given the listed survivors."""
     problems = []
+    listed_keys = {key(entry) for entry in listed}
+    surviving = {m.key for m in mutants if m.outcome != "killed"}
     for mutant in mutants:
-        entry = mutant.listed_in(listed)
-        if mutant.outcome == "killed":
-            continue
-        if entry is None:
+        if mutant.outcome != "killed" and mutant.key not in listed_keys:
             problems.append(
                 f"{mutant.file}: {mutant.operator} on `{mutant.line}` "
                 f"{mutant.outcome}.\n{mutant.diff}\nAdd a test in snippets/{app} "
@@ -143,10 +141,7 @@ def judge(app: str, mutants: list[Mutant], listed: list[dict]) -> list[str]:
                 "it is equivalent."
             )
     for entry in listed:
-        if entry["file"].split("/")[1] != app:
-            continue
-        matching = [m for m in mutants if m.listed_in([entry])]
-        if not any(m.outcome != "killed" for m in matching):
+        if entry["file"].split("/")[1] == app and key(entry) not in surviving:
             problems.append(
                 f"{entry['file']}: {entry['operator']} on `{entry['line']}` "
                 f"survives no more: remove it from {LISTED}"
