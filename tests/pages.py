@@ -112,6 +112,16 @@ def pages_including(path: Path) -> list[str]:
     return sorted({inc.where for inc in all_includes() if inc.path == relative})
 
 
+def apps_shown(page: Path) -> list[str]:
+    """The apps under snippets/ whose files the page includes, in order."""
+    found = []
+    for include in includes(page):
+        parts = Path(include.path).parts
+        if parts[0] == "snippets" and parts[1] not in found:
+            found.append(parts[1])
+    return found
+
+
 def sections(path: Path) -> set[str]:
     return {
         m[2] for line in path.read_text().splitlines() if (m := SECTION.match(line))

@@ -1,43 +1,153 @@
-"""A reader can copy a snippet app into a brand-new project and it works.
+"""Every app works where a reader puts it: in a new project, from its zip.
 
-Each app listed here is copied into a project made by `startproject`, added to
-INSTALLED_APPS (by its name only), and its own tests run there with
-`manage.py test`, away from snippet_project and pytest.
+For each app under snippets/: a project made by `startproject` (and
+migrated, as a reader's is), the app's zip from the site unpacked next to
+manage.py, exactly what its "Use this app" box says applied, then
+`migrate` and `manage.py test <app>`. The projects run two at a time.
+A reader's environment holds only what the box says to install, so the box
+must name every package the app imports.
 """
 
+import ast
+import importlib.metadata
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
+import django
 import pytest
 
-from . import pages
+from hooks import use_this_app
 
-COPYABLE = ["profiles", "welcome_email"]
+APPS = use_this_app.reader_apps()
+ENV = {
+    name: value
+    for name, value in os.environ.items()
+    if not name.startswith("DJANGO_") and name != "PYTHONPATH"
+}
 
 
-@pytest.mark.parametrize("app", COPYABLE)
-def test_app_works_in_a_fresh_project(app, tmp_path):
-    def run(*args, cwd=tmp_path):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        result = subprocess.run(
-            [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True
-        )
-        assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stderr}"
-        return result
-
-    run("-m", "django", "startproject", "mysite", ".")
-    shutil.copytree(
-        pages.SNIPPETS / app,
-        tmp_path / app,
-        ignore=shutil.ignore_patterns("__pycache__"),
+def run(*args, cwd):
+    """Run python with args in cwd; return (ok, what it printed)."""
+    done = subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=ENV, capture_output=True, text=True
     )
-    settings = tmp_path / "mysite" / "settings.py"
-    settings.write_text(settings.read_text() + f"\nINSTALLED_APPS += [{app!r}]\n")
+    return done.returncode == 0, done.stdout + done.stderr
 
-    result = run("manage.py", "test", app)
 
-    ran = re.search(r"^Ran (\d+) tests?", result.stderr, re.M)
-    assert ran and int(ran[1]) > 0, f"no test of {app} ran:\n{result.stderr}"
+def apply_the_box(app, project):
+    """Unpack the zip and make the edits the app's box asks for."""
+    declared = use_this_app.declaration(app)
+    zipfile.ZipFile(io.BytesIO(use_this_app.zip_bytes(app))).extractall(project)
+    settings = project / "mysite" / "settings.py"
+    settings.write_text(settings.read_text() + "\n" + declared.settings_code)
+    if declared.urls.strip():
+        urls = project / "mysite" / "urls.py"
+        urls.write_text(
+            urls.read_text() + "\nfrom django.urls import include\n" + declared.urls
+        )
+
+
+def try_app(app, template, tmp_path_factory):
+    """What a reader sees, step by step: (ok, output of the last step)."""
+    project = tmp_path_factory.mktemp(app)
+    shutil.copytree(template, project, dirs_exist_ok=True)
+    apply_the_box(app, project)
+    ok, output = run("manage.py", "migrate", cwd=project)
+    if ok:
+        ok, output = run("manage.py", "test", app, "--noinput", cwd=project)
+    return ok, output
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A reader's project: `startproject mysite .`, then `migrate`."""
+    project = tmp_path_factory.mktemp("template")
+    for step in (
+        ["-m", "django", "startproject", "mysite", "."],
+        ["manage.py", "migrate"],
+    ):
+        ok, output = run(*step, cwd=project)
+        assert ok, output
+    return project
+
+
+@pytest.fixture(scope="module")
+def outcomes(request, template, tmp_path_factory):
+    """Every selected app's outcome, run in parallel before the first test."""
+    chosen = [
+        item.callspec.params["app"]
+        for item in request.session.items
+        if item.originalname == "test_app_works_from_its_zip_in_a_new_project"
+    ]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = pool.map(lambda app: try_app(app, template, tmp_path_factory), chosen)
+        return dict(zip(chosen, results, strict=True))
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_app_works_from_its_zip_in_a_new_project(app, outcomes):
+    ok, output = outcomes[app]
+    assert ok, (
+        f"snippets/{app} fails in a new project set up as its box says:\n{output}"
+    )
+    ran = re.search(r"^Ran (\d+) tests?", output, re.M)
+    assert ran and int(ran[1]) > 0, f"no test of snippets/{app} ran:\n{output}"
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_the_zip_holds_the_app_and_nothing_that_changes_by_itself(app):
+    entries = zipfile.ZipFile(io.BytesIO(use_this_app.zip_bytes(app))).infolist()
+    names = [entry.filename for entry in entries]
+    assert f"{app}/apps.py" in names
+    assert not [name for name in names if "__pycache__" in name]
+    # No file dates or modes from the disk: same files, same bytes.
+    assert {(e.date_time, e.external_attr) for e in entries} == {
+        (use_this_app.EPOCH, 0o644 << 16)
+    }
+
+
+def canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def imported_packages(app):
+    """Installed distributions that the files in the app's zip import."""
+    ours = {*use_this_app.declaration(app).apps, "django", *sys.stdlib_module_names}
+    modules = set()
+    for path in (use_this_app.SNIPPETS / app).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules.add(node.module.partition(".")[0])
+    # A module with no installed distribution is imported for the other Django
+    # series only (django_tasks on 5.2): the run on that series checks it.
+    providers = importlib.metadata.packages_distributions()
+    return {canonical(d) for m in modules - ours for d in providers.get(m, [])}
+
+
+def installed_with(packages):
+    """The packages and what they install with them, one level down."""
+    found = set(packages)
+    for package in packages:
+        for requirement in importlib.metadata.requires(package) or []:
+            if "extra ==" not in requirement:
+                found.add(canonical(re.match(r"[A-Za-z0-9_.-]+", requirement)[0]))
+    return found
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_the_box_names_every_package_the_app_imports(app):
+    series = "{}.{}".format(*django.VERSION)
+    declared = {canonical(n) for n in use_this_app.declaration(app).pip_for(series)}
+    missing = imported_packages(app) - installed_with(declared | {"django"})
+    assert not missing, (
+        f"snippets/{app} imports {sorted(missing)}: add them to pip in "
+        f"snippets/{app}/install.toml, or its box leaves readers with an ImportError"
+    )

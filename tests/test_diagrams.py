@@ -1,6 +1,6 @@
 """The diagrams on docs/reference/signal-diagrams.md show what Django sends.
 
-Each scenario of snippets/signal_scenarios is recorded again on the running
+Each scenario of site_tooling/signal_scenarios is recorded again on the running
 Django and compared with the committed recording of this Django series; each
 committed SVG is compared with what the renderer draws from the committed
 recording of the default series. Editing either file by hand fails here.

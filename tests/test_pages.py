@@ -5,6 +5,8 @@ A failure names the page (and line) to fix and the file involved.
 
 import pytest
 
+from hooks import use_this_app
+
 from . import pages
 
 PYTHON = {"python", "py", "pycon"}
@@ -67,3 +69,18 @@ def test_snippet_file_is_shown_on_a_page(path):
         f'--8<-- "{relative}", or, if it is plumbing every app needs, add its '
         "pattern to [tool.guide] support_files in pyproject.toml."
     )
+
+
+showing_apps = [page for page in pages.markdown_pages() if pages.apps_shown(page)]
+
+
+@pytest.mark.parametrize("page", showing_apps, ids=map(pages.name, showing_apps))
+def test_page_has_a_use_this_app_box_for_each_app_it_shows(page):
+    boxes = use_this_app.MARKER.findall(page.read_text())
+    for app in pages.apps_shown(page):
+        assert app in boxes, (
+            f"{pages.name(page)} shows snippets/{app}/ but has no box saying how to "
+            f"use it: put `<!-- use this app: {app} -->` on a line of its own "
+            "where the box belongs (its content comes from "
+            f"snippets/{app}/install.toml)."
+        )

@@ -60,3 +60,15 @@ def test_github_ci_runs_every_locked_django_series():
     assert in_ci == locked, (
         f".github/workflows/ci.yml runs {in_ci}, the locks are {locked}"
     )
+
+
+def test_the_celery_app_reads_the_settings_and_gets_the_shared_tasks():
+    from celery.bin.celery import find_app
+    from django.conf import settings
+    from video_processing.tasks import transcode_video
+
+    from site_config.celery import app
+
+    assert find_app("site_config") is app  # what `celery -A site_config` loads
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL
+    assert transcode_video.app is app  # @shared_task bound to the project's app

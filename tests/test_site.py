@@ -9,7 +9,7 @@ import django
 import pytest
 from mkdocs.utils import meta
 
-from hooks import django_versions
+from hooks import django_versions, use_this_app
 
 from . import pages
 
@@ -149,3 +149,18 @@ def test_search_index_holds_prose_but_no_code(site):
         "code blocks reached the search index: is hooks/search_without_code.py "
         "still listed under hooks: in mkdocs.yml?"
     )
+
+
+def test_every_app_can_be_downloaded_from_its_box(site):
+    for app in use_this_app.reader_apps():
+        built = site / "downloads" / f"{app}.zip"
+        assert built.read_bytes() == use_this_app.zip_bytes(app), (
+            f"the site's downloads/{app}.zip is not the zip of snippets/{app}"
+        )
+    box_pages = [p for p in pages.markdown_pages() if pages.apps_shown(p)]
+    for page in box_pages:
+        html = (site / pages.built_path(page)).read_text()
+        for app in pages.apps_shown(page):
+            assert f'downloads/{app}.zip"' in html, (
+                f"{pages.name(page)}: the built page has no box linking to {app}.zip"
+            )

@@ -16,12 +16,15 @@ from django.core.management.utils import get_random_secret_key
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SNIPPETS_DIR = PROJECT_DIR.parent / "snippets"
+SITE_TOOLING_DIR = PROJECT_DIR.parent / "site_tooling"
 
 # Each folder under snippets/ is an app a reader can copy into their own
-# project as-is, so it is importable by its own name ("profiles"). Appended,
-# so that a copy earlier on the path wins (scripts/mutation.py mutates one).
-if str(SNIPPETS_DIR) not in sys.path:
-    sys.path.append(str(SNIPPETS_DIR))
+# project as-is, so it is importable by its own name ("profiles"). The apps
+# under site_tooling/ exist to check and draw the site. Appended, so that a
+# copy earlier on the path wins (scripts/mutation.py mutates one).
+for folder in (SNIPPETS_DIR, SITE_TOOLING_DIR):
+    if str(folder) not in sys.path:
+        sys.path.append(str(folder))
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 
@@ -40,6 +43,7 @@ elif not ALLOWED_HOSTS:
 # Every folder under snippets/ with an apps.py is installed, so a new
 # snippet app needs no edit here.
 SNIPPET_APPS = sorted(p.parent.name for p in SNIPPETS_DIR.glob("*/apps.py"))
+SITE_TOOLING_APPS = ["signal_scenarios", "signal_tracer"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     *SNIPPET_APPS,
+    *SITE_TOOLING_APPS,
 ]
 
 MIDDLEWARE = [
@@ -159,7 +164,7 @@ INSTALLED_APPS += ["django_tasks_db"]
 TASKS = {
     "default": {"BACKEND": f"{_tasks_package}.backends.immediate.ImmediateBackend"}
 }
-# Celery reads every CELERY_* setting (snippets/celery_setup/celery.py). No
+# Celery reads every CELERY_* setting (site_config/celery.py). No
 # broker runs for this project; set CELERY_BROKER_URL (redis://...) where one does.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 # --8<-- [end:background-work]

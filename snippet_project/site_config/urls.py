@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,9 +9,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
 ]
 
-# A snippet app that has views brings its own urls.py, mounted at /<app>/.
+# An app that has views brings its own urls.py, mounted at /<app>/.
 urlpatterns += [
     path(f"{app}/", include(f"{app}.urls"))
-    for app in settings.SNIPPET_APPS
-    if (settings.SNIPPETS_DIR / app / "urls.py").exists()
+    for app in [*settings.SNIPPET_APPS, *settings.SITE_TOOLING_APPS]
+    if importlib.util.find_spec(f"{app}.urls")
 ]

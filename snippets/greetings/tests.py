@@ -3,9 +3,10 @@ import sys
 from unittest import mock
 
 from django.template import Template
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, override_settings
 from django.test.signals import template_rendered
 from django.test.utils import instrumented_test_render
+from django.urls import include, path
 
 from .services import greeting_html
 
@@ -14,6 +15,11 @@ def names(templates):
     return [template.name for template in templates]
 
 
+# The URLs the tests request, whatever the project's URLconf holds.
+urlpatterns = [path("greetings/", include("greetings.urls"))]
+
+
+@override_settings(ROOT_URLCONF=__name__)
 class TemplateRenderedTests(SimpleTestCase):
     def record_templates(self):
         """Collect every (template, context) rendered until the test ends."""

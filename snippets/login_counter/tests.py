@@ -3,6 +3,7 @@ from unittest import mock
 from django.contrib.auth import authenticate, get_user_model
 from django.db.models import F
 from django.test import TestCase, override_settings
+from django.urls import include, path
 
 from .models import LoginCount
 
@@ -10,8 +11,15 @@ User = get_user_model()
 PASSWORD = "correct horse battery staple"
 
 
+# The URLs the tests request, whatever the project's URLconf holds.
+urlpatterns = [path("accounts/", include("django.contrib.auth.urls"))]
+
+
 # A fast hasher keeps login tests quick; never use it outside tests.
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@override_settings(
+    ROOT_URLCONF=__name__,
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+)
 class CountLoginTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -133,6 +133,7 @@ class UsingTests(TestCase):
             post_save, signals.record_save, broken.record_save_on_default, Article
         ):
             article = Article.objects.using("other").create(title="Misfiled")
+            self.assertEqual(history("default"), [("created", "Misfiled")])
             article.save()  # an update: this receiver records creations only
 
         self.assertEqual(history("default"), [("created", "Misfiled")])

@@ -299,10 +299,18 @@ class TasksFrameworkTests(TestCase):
 
 # --8<-- [start:worker]
 WORKER_SETTINGS = """\
+import django
+
 from {base} import *  # noqa: F403
 
 DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {db!r}}}}}
 TASKS = {{"default": {{"BACKEND": "django_tasks_db.DatabaseBackend"}}}}
+# No mail server here: the worker writes the receipt to its log instead.
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+if django.VERSION >= (6, 1):
+    MAILERS = {{"default": {{"BACKEND": CONSOLE}}}}
+else:
+    EMAIL_BACKEND = CONSOLE
 """
 
 # Poll the queue every 0.2 s, start at once, and never reload on code changes.

@@ -288,7 +288,9 @@ class ManyToManyInPostSaveTests(TestCase):
     def only_the_broken_receiver(self):
         """Mute the m2m_changed fix, connect the post_save mistake."""
         uid = "pitfalls.notify_new_assignees"
-        m2m_changed.disconnect(sender=Task.assignees.through, dispatch_uid=uid)
+        if not m2m_changed.disconnect(sender=Task.assignees.through, dispatch_uid=uid):
+            # Else the cleanup would connect it, and hide that it was not.
+            raise LookupError(f"{uid} is not connected: nothing to mute")
         self.addCleanup(
             m2m_changed.connect,
             notify_new_assignees,

@@ -28,7 +28,7 @@ from django.test import (
     override_settings,
 )
 from django.test.client import AsyncClientHandler, ClientHandler
-from django.urls import path
+from django.urls import include, path
 
 LOGGER = "request_log.signals"
 
@@ -53,6 +53,7 @@ def arguments(call):
     return sorted(set(call) - {"signal", "sender"})
 
 
+@override_settings(ROOT_URLCONF=__name__)
 class TestClientTests(TestCase):
     """The test Client goes through a WSGI-style handler: ClientHandler."""
 
@@ -146,6 +147,7 @@ class TestClientTests(TestCase):
         )
 
 
+@override_settings(ROOT_URLCONF=__name__)
 class UnhandledExceptionTests(TestCase):
     def test_got_request_exception_gets_sender_none_and_the_request(self):
         client = Client(raise_request_exception=False)
@@ -199,6 +201,7 @@ class UnhandledExceptionTests(TestCase):
         self.assertEqual(response.status_code, 500)  # nothing was re-raised
 
 
+@override_settings(ROOT_URLCONF=__name__)
 class AsyncClientTests(TestCase):
     """AsyncClient goes through an ASGI-style handler: AsyncClientHandler."""
 
@@ -305,8 +308,9 @@ async def wait_forever(request):
         raise
 
 
-# The tests below that set ROOT_URLCONF to this module request these URLs.
+# The URLs the tests request, whatever the project's URLconf holds.
 urlpatterns = [
+    path("request_log/", include("request_log.urls")),
     path("fail/<str:name>/", fail_with),
     path("fail-async/", fail_async),
     path("fail-while-streaming/", fail_while_streaming),
@@ -500,6 +504,7 @@ async def call_asgi(path, disconnect_when=None):
 
 # A real handler closes stale database connections as each request starts and
 # ends, which TestCase's wrapping transaction would not survive.
+@override_settings(ROOT_URLCONF=__name__)
 class RealHandlerTests(TransactionTestCase):
     def test_wsgi_sends_environ_from_wsgi_handler(self):
         with recording(request_started) as calls:
@@ -558,7 +563,6 @@ class RealHandlerTests(TransactionTestCase):
             events, ["http.response.start", "http.response.body", "request_finished"]
         )
 
-    @override_settings(ROOT_URLCONF=__name__)
     async def test_asgi_sends_request_finished_when_the_client_leaves_early(self):
         waiting.clear()
         cancelled.clear()
@@ -567,7 +571,6 @@ class RealHandlerTests(TransactionTestCase):
         self.assertEqual(cancelled, ["/wait-forever/"])  # the view was stopped
         self.assertEqual(events, ["request_finished"])  # and no response sent
 
-    @override_settings(ROOT_URLCONF=__name__)
     async def test_asgi_an_exception_while_streaming_reaches_the_server(self):
         with (
             recording(got_request_exception) as calls,

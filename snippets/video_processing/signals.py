@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .models import Video
+from .tasks import transcode_video
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +26,7 @@ def queue_transcoding(sender, instance, created, raw, using, **kwargs):
 
 
 def start_transcoding(video_id):
-    """Send the task to the broker. Celery is imported here, on first use:
-    loading it takes about a second, which every process that starts Django
-    (each manage.py command, each test run) would pay otherwise."""
-    from .tasks import transcode_video
-
+    """Send the task to the broker."""
     transcode_video.delay(video_id)
 
 

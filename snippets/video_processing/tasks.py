@@ -2,12 +2,6 @@ import logging
 
 from celery import shared_task
 
-# @shared_task binds to the current Celery app, so the project's app must
-# exist before a task is used. Celery's docs import it in the project's
-# __init__.py, which loads Celery whenever Django starts; this guide
-# imports it here, with the tasks, instead.
-from celery_setup.celery import app  # noqa: F401
-
 from .models import Video
 
 logger = logging.getLogger(__name__)
