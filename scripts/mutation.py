@@ -96,7 +96,7 @@ def mutate(app: str) -> list[Mutant] | None:
     folder = STAGE / app
     shutil.rmtree(folder, ignore_errors=True)
     skip = shutil.ignore_patterns("__pycache__", "db.sqlite3", "media", "staticfiles")
-    for name in ("snippets", "snippet_project"):
+    for name in ("snippets", "site_tooling", "snippet_project"):
         shutil.copytree(ROOT / name, folder / name, ignore=skip)
     shutil.copy(ROOT / "pyproject.toml", folder)
     checks = (ROOT / "scripts" / "mutant_checks.py").as_posix()
