@@ -6,16 +6,18 @@ VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
 # Every Django series with a lock file in requirements/ is in the matrix.
 SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-*.txt))
 AUDIT_TOOLS := tests/audit/node_modules/.package-lock.json
+# Run again on PostgreSQL, with Redis, which scripts/services.py starts and stops.
+ON_SERVERS := snippets site_tooling tests/test_worker_processes.py -p no:cacheprovider
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: env chromium serve test matrix audit bench mutation site update-examples diagrams lock
+.PHONY: env system-packages serve test matrix audit bench mutation site update-examples diagrams lock
 
 env:
 	@scripts/bootstrap.sh $(DJANGO)
 	@$(VENV)/bin/python scripts/versions.py
 
-chromium:
-	@scripts/install-chromium.sh
+system-packages:
+	@scripts/install-system-packages.sh
 
 # --dirty: a change rebuilds only the pages it touches (hooks/rebuild_what_changed.py).
 # No .pyc files: the notebook imports snippets/, and new __pycache__ files
@@ -24,10 +26,11 @@ serve: env  ## Serve the site with live reload at http://127.0.0.1:$(PORT)
 	PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/mkdocs serve --livereload --dirty -a 127.0.0.1:$(PORT)
 
-test: env chromium  ## Every check: lint, snippets, examples, pages, site, browser
+test: env system-packages  ## Every check: lint, snippets (SQLite, then PostgreSQL), examples, pages, site, browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest
+	$(VENV)/bin/python scripts/services.py -- $(VENV)/bin/pytest $(ON_SERVERS)
 	$(VENV)/bin/pytest tests/browser
 
 matrix:  ## Every check on every supported Django series
@@ -36,11 +39,11 @@ matrix:  ## Every check on every supported Django series
 $(AUDIT_TOOLS): tests/audit/package-lock.json
 	npm ci --prefix tests/audit --no-audit --no-fund --loglevel=error
 
-audit: env chromium $(AUDIT_TOOLS)  ## Lighthouse on key pages, held to the budget
+audit: env system-packages $(AUDIT_TOOLS)  ## Lighthouse on key pages, held to the budget
 	$(VENV)/bin/mkdocs build --strict --quiet -d .make/audit-site
 	$(VENV)/bin/python tests/audit/lighthouse.py .make/audit-site
 
-bench: env chromium  ## Measure test time, build time, live reload and page weight
+bench: env system-packages  ## Measure test time, build time, live reload and page weight
 	$(VENV)/bin/python scripts/bench.py
 
 # APPS="payments orders" mutates only those apps.

@@ -1,12 +1,15 @@
-"""Say on the site which Django versions its samples were verified on.
+"""Say on the site which Django versions and databases its samples ran on.
 
 The test matrix installs one lock file per Django series
 (requirements/django-<series>.txt), so the versions are read from there,
-never typed by hand: the footer of every page and the
-`{{ verified_django_versions }}` placeholder in a page both show them.
+never typed by hand; the PostgreSQL series is the one scripts/services.py
+insists on ([tool.guide] postgresql in pyproject.toml). The footer of every
+page and the `{{ verified_django_versions }}` placeholder in a page both
+show them.
 """
 
 import re
+import tomllib
 from pathlib import Path
 
 PLACEHOLDER = "{{ verified_django_versions }}"
@@ -23,9 +26,16 @@ def verified_versions() -> list[str]:
     return versions
 
 
+def postgresql() -> str:
+    """The PostgreSQL series `make test` runs on (scripts/services.py checks it)."""
+    config = tomllib.loads((LOCKS.parent / "pyproject.toml").read_text())
+    return config["tool"]["guide"]["postgresql"]
+
+
 def sentence() -> str:
     *others, newest = verified_versions()
-    return "Django " + (f"{', '.join(others)} and {newest}" if others else newest)
+    django = f"{', '.join(others)} and {newest}" if others else newest
+    return f"Django {django}, on SQLite and PostgreSQL {postgresql()}"
 
 
 def on_config(config):

@@ -211,7 +211,7 @@ def test_the_first_cell_sets_up_django_for_the_snippet_project():
         '"snippet_project"',
         '"snippets"',
         'os.environ["DJANGO_SETTINGS_MODULE"] = "site_config.settings"',
-        'os.environ["DJANGO_DB_PATH"] = ":memory:"',
+        'os.environ["DATABASE_URL"] = "sqlite://:memory:"',
         'os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"',
         "django.setup()",
         'call_command("migrate", verbosity=0)',

@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+import dj_database_url
 import django
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
@@ -87,10 +88,11 @@ TEMPLATES = [
 
 # --8<-- [start:databases]
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("DJANGO_DB_PATH", PROJECT_DIR / "db.sqlite3"),
-    },
+    # DATABASE_URL, such as postgres://user:password@host:5432/name, or
+    # SQLite when it is unset.
+    "default": dj_database_url.config(
+        default=f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}"
+    ),
     # A second database (docs/guide/multiple-databases.md).
     "other": {
         "ENGINE": "django.db.backends.sqlite3",
@@ -149,6 +151,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Database triggers declared on models, installed by migrations on
+# PostgreSQL only (docs/guide/alternatives-to-signals.md).
+INSTALLED_APPS += ["pgtrigger"]
 
 # --8<-- [start:background-work]
 # Background work for receivers (docs/guide/transactions-and-tasks.md).

@@ -1,6 +1,7 @@
 import logging
 from functools import partial
 
+import pgtrigger
 from dirtyfields import DirtyFieldsMixin
 from django.db import models, transaction
 from django.utils import timezone
@@ -181,3 +182,38 @@ class DirtyArticle(DirtyFieldsMixin, ArticleFields):
 
 
 # --8<-- [end:dirtyfields]
+
+
+# --8<-- [start:trigger]
+# Run by PostgreSQL itself before the row is written: NEW is the row.
+SET_PUBLISHED_AT = "NEW.published_at = now(); RETURN NEW;"
+
+
+class TriggeredArticle(ArticleFields):
+    """The date is set by PostgreSQL, whichever statement publishes.
+
+    django-pgtrigger installs the triggers with a migration, on PostgreSQL
+    only: on any other database this model has no trigger at all.
+    """
+
+    class Meta:
+        triggers = (
+            pgtrigger.Trigger(
+                name="published_on_insert",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                condition=pgtrigger.Q(new__status=Status.PUBLISHED),
+                func=SET_PUBLISHED_AT,
+            ),
+            pgtrigger.Trigger(
+                name="published_on_update",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(new__status=Status.PUBLISHED)
+                & ~pgtrigger.Q(old__status=Status.PUBLISHED),
+                func=SET_PUBLISHED_AT,
+            ),
+        )
+
+
+# --8<-- [end:trigger]

@@ -10,7 +10,12 @@ from django.db.models import F
 from django.db.models.query import QuerySet
 from django.db.models.signals import post_init, post_save, pre_save
 from django.db.transaction import TransactionManagementError
-from django.test import TestCase, TransactionTestCase, skipIfDBFeature
+from django.test import (
+    TestCase,
+    TransactionTestCase,
+    skipIfDBFeature,
+    skipUnlessDBFeature,
+)
 from django.test.utils import CaptureQueriesContext
 
 from . import signals
@@ -295,6 +300,57 @@ class SqliteSelectForUpdateTests(TransactionTestCase):
         self.assertEqual(list(Product.objects.select_for_update()), [product])
 
     # --8<-- [end:no_transaction_needed]
+
+
+@skipUnlessDBFeature("has_select_for_update")
+class RowLockTests(TransactionTestCase):
+    """A real second connection, in a thread, selling the same lamp."""
+
+    # --8<-- [start:row_lock]
+    def test_a_sale_waits_for_the_row_lock_then_reads_what_the_other_left(self):
+        pk = lamp(stock=1).pk
+        locked, finish = threading.Event(), threading.Event()
+        outcome = []
+
+        def slow_sale():  # holds the lamp's row until told to finish
+            try:
+                with transaction.atomic():
+                    product = Product.objects.select_for_update().get(pk=pk)
+                    locked.set()
+                    finish.wait(timeout=10)
+                    product.stock -= 1
+                    product.save(update_fields=["stock"])
+            finally:
+                connection.close()
+
+        def this_sale():
+            try:
+                sell(pk)
+                outcome.append("sold")
+            except OutOfStock as error:
+                outcome.append(str(error))
+            finally:
+                connection.close()
+
+        other, this = (
+            threading.Thread(target=slow_sale),
+            threading.Thread(target=this_sale),
+        )
+        other.start()
+        try:
+            self.assertTrue(locked.wait(timeout=10))
+            this.start()
+            this.join(timeout=0.5)
+            self.assertTrue(this.is_alive(), "sell() did not wait for the row lock")
+        finally:
+            finish.set()
+            other.join()
+            this.join(timeout=10)
+
+        self.assertEqual(outcome, ["Desk lamp has 0 left"])  # sold once, not twice
+        self.assertEqual(stored("stock"), (0,))
+
+    # --8<-- [end:row_lock]
 
 
 @skipUnless(connection.vendor == "sqlite", "SQLite's own locking")

@@ -4,6 +4,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from contextlib import closing, contextmanager
 from io import StringIO
 from pathlib import Path
@@ -329,9 +330,10 @@ class RelayTests(TestCase):
         select = next(q["sql"] for q in queries if q["sql"].startswith("SELECT"))
         self.assertIn("FOR UPDATE SKIP LOCKED", select)
 
+    @skipIfDBFeature("has_select_for_update")
     def test_on_a_database_with_row_locks_the_relay_asks_to_skip_locked_rows(self):
-        # Whatever database runs the tests: tell Django this one has row
-        # locks, and look at the query it builds. SQLite cannot run it.
+        # On SQLite: tell Django this database has row locks, and look at
+        # the query it builds. SQLite cannot run it.
         with (
             mock.patch.multiple(
                 connection.features,
@@ -355,6 +357,37 @@ class RelayTests(TestCase):
         self.assertEqual(relay_outbox(limit=-1), 0)
 
         self.assertEqual(pending().count(), 3)
+
+
+@skipUnlessDBFeature("has_select_for_update_skip_locked")
+class ConcurrentRelayTests(TransactionTestCase):
+    """Two relays at once, each with its own connection, as two processes
+    running `relay_outbox` would be. Only where rows can be locked."""
+
+    def test_a_relay_skips_the_message_another_relay_is_sending(self):
+        for number in ("A-1", "A-2"):
+            place_order(number, "ada@example.com")
+        locked, done = threading.Event(), threading.Event()
+
+        def the_other_relay():  # holds A-1's row, as if it were sending it
+            try:
+                with transaction.atomic():
+                    pending().order_by("pk").select_for_update().first()
+                    locked.set()
+                    done.wait(timeout=10)
+            finally:
+                connection.close()
+
+        other = threading.Thread(target=the_other_relay)
+        other.start()
+        try:
+            self.assertTrue(locked.wait(timeout=10))
+            self.assertIs(relay_one(send_to_warehouse, "default"), True)
+        finally:
+            done.set()
+            other.join()
+
+        self.assertEqual(shipped(), ["A-2"])  # not A-1: no wait, no double send
 
 
 class RelayBacklogTests(TestCase):

@@ -1,13 +1,16 @@
+import threading
 from contextlib import contextmanager
+from unittest import skipIf
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save
 from django.dispatch import Signal
-from django.test import SimpleTestCase, TestCase
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from .models import Like, Notification, Post
 from .services import like_post
-from .signals import post_liked
+from .signals import count_like, post_liked
 
 User = get_user_model()
 
@@ -171,6 +174,71 @@ class LikePostTests(TestCase):
         post.title = "Edited"
         post.save(update_fields=["title"])
         self.assertEqual(self.like_count(), 1)
+
+
+@skipIf(connection.vendor == "sqlite", "SQLite lets one connection write at a time")
+class LikesAtTheSameMomentTests(TransactionTestCase):
+    """Two readers like the post at once, each on its own connection, as two
+    requests would. Both wait inside like_post(), their Like rows written,
+    until the other is there too; then both count."""
+
+    def setUp(self):
+        author = User.objects.create_user("author")
+        self.readers = [User.objects.create_user(name) for name in ("ada", "bob")]
+        self.post = Post.objects.create(author=author, title="Signals")
+
+    def like_at_the_same_moment(self):
+        both_inside = threading.Barrier(2, timeout=10)
+        errors = []
+
+        def wait_for_the_other(sender, created, **kwargs):
+            if created:
+                both_inside.wait()
+
+        def like(user):
+            try:
+                like_post(user, Post.objects.get(pk=self.post.pk))
+            except Exception as error:
+                errors.append(error)
+            finally:
+                connection.close()  # this thread's own connection
+
+        post_save.connect(wait_for_the_other, sender=Like)
+        try:
+            requests = [threading.Thread(target=like, args=(r,)) for r in self.readers]
+            for request in requests:
+                request.start()
+            for request in requests:
+                request.join()
+        finally:
+            post_save.disconnect(wait_for_the_other, sender=Like)
+        self.assertEqual(errors, [])
+        return Post.objects.get(pk=self.post.pk).like_count
+
+    def test_counting_in_the_database_keeps_both_likes(self):
+        # The second UPDATE ... SET like_count = like_count + 1 waits for the
+        # first transaction's row lock, then adds to what it committed.
+        self.assertEqual(self.like_at_the_same_moment(), 2)
+
+    def test_counting_in_python_loses_one(self):
+        both_read = threading.Barrier(2, timeout=10)
+
+        def count_in_python(sender, post, **kwargs):
+            current = Post.objects.get(pk=post.pk)  # both read 0
+            both_read.wait()
+            current.like_count += 1
+            current.save(update_fields=["like_count"])  # both write 1
+
+        uid = "post_likes.count_like"
+        post_liked.disconnect(sender=Post, dispatch_uid=uid)
+        post_liked.connect(count_in_python, sender=Post)
+        try:
+            count = self.like_at_the_same_moment()
+        finally:
+            post_liked.disconnect(count_in_python, sender=Post)
+            post_liked.connect(count_like, sender=Post, dispatch_uid=uid)
+
+        self.assertEqual(count, 1)  # two likes, one counted
 
 
 class SignalDefinitionTests(SimpleTestCase):

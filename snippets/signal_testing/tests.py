@@ -5,6 +5,7 @@ from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -415,3 +416,44 @@ class LoaddataTests(TestCase):
 
 
 # --8<-- [end:loaddata]
+
+
+class Declined(Exception):
+    pass
+
+
+class DatabaseDifferencesTests(TestCase):
+    # --8<-- [start:ids]
+    def test_a_rolled_back_insert_uses_up_its_id_on_postgresql(self):
+        try:
+            with transaction.atomic():
+                lost = Ticket.objects.create(
+                    title="Lost", reporter_email="a@example.com"
+                )
+                raise Declined
+        except Declined:
+            pass
+        kept = Ticket.objects.create(title="Kept", reporter_email="a@example.com")
+
+        if connection.vendor == "postgresql":
+            self.assertEqual(kept.pk, lost.pk + 1)  # sequences never roll back
+        else:
+            self.assertEqual(kept.pk, lost.pk)  # SQLite's counter rolled back too
+
+    # --8<-- [end:ids]
+
+    def test_a_duplicate_is_an_integrity_error_worded_by_the_database(self):
+        ticket = Ticket.objects.create(title="First", reporter_email="a@example.com")
+        wording = {
+            "sqlite": "UNIQUE constraint failed",
+            "postgresql": "duplicate key value violates unique constraint",
+        }
+        with (
+            self.assertRaisesMessage(
+                IntegrityError, wording.get(connection.vendor, "")
+            ),
+            transaction.atomic(),
+        ):
+            Ticket.objects.create(
+                pk=ticket.pk, title="Again", reporter_email="a@example.com"
+            )

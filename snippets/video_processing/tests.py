@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import after_task_publish, setup_logging, task_postrun
 from django.db import transaction
 from django.db.models.signals import post_save
-from django.test import TestCase, TransactionTestCase
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from .models import Video
 from .tasks import transcode_video
@@ -192,3 +192,13 @@ class CeleryWorkerTests(TransactionTestCase):
 
 
 # --8<-- [end:worker]
+
+
+class BrokerFromTheEnvironmentTests(SimpleTestCase):
+    def test_the_environment_variable_wins_over_the_apps_own_broker_url(self):
+        elsewhere = "redis://broker.example:6379/0"
+        own = Celery("own", set_as_current=False)
+        own.conf.update(broker_url="memory://localhost/")
+        with mock.patch.dict("os.environ", {"CELERY_BROKER_URL": elsewhere}):
+            self.assertEqual(own.conf.broker_url, elsewhere)
+        self.assertEqual(own.conf.broker_url, "memory://localhost/")

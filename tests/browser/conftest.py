@@ -1,7 +1,7 @@
 """A built copy of the site, served on 127.0.0.1, and Debian's Chromium.
 
 Playwright drives the system browser (/usr/bin/chromium, installed with apt
-by scripts/install-chromium.sh); it never downloads one of its own.
+by scripts/install-system-packages.sh); it never downloads one of its own.
 """
 
 import os
@@ -37,7 +37,7 @@ def site_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):
-        pytest.fail(f"No Chromium at {CHROMIUM}: run scripts/install-chromium.sh")
+        pytest.fail(f"No Chromium at {CHROMIUM}: run make system-packages")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS

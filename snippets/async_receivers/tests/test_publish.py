@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import override_settings
@@ -160,7 +160,7 @@ class PublishCommitsFirstTests(TransactionTestCase):
         ):
             headline = await publish("Kept")
 
-        self.assertIn("UNIQUE constraint failed", logs.output[0])
+        self.assertIs(logs.records[0].exc_info[0], IntegrityError)
         saved = await Headline.objects.aget(pk=headline.pk)
         self.assertEqual(saved.title, "Kept")
 
