@@ -60,7 +60,7 @@ class Declaration:
 
     @property
     def has_migrations(self) -> bool:
-        return any((SNIPPETS / app / "migrations").glob("0*.py") for app in self.apps)
+        return any(any((SNIPPETS / a / "migrations").glob("0*.py")) for a in self.apps)
 
     @property
     def test_command(self) -> str:

@@ -2,16 +2,17 @@
 # Install the Debian packages the checks need, those that are missing:
 #   chromium       the browser tests and the Lighthouse audit (Playwright and
 #                  Lighthouse drive it; neither downloads a browser of its own)
-#   postgresql     the snippet suite's second database (scripts/services.py)
-#   redis-server   the broker of the Celery worker test (scripts/services.py)
+#   postgresql     the snippet suite's second database (scripts/services.py),
+#                  unless DATABASE_URL names a server already
+#   redis-server   the broker of the Celery worker test (scripts/services.py),
+#                  unless REDIS_URL names one
 set -euo pipefail
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 missing=()
 # CHROMIUM names another browser to use instead (CI's runners ship Chrome).
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
-for package in postgresql redis-server; do
-  installed "$package" || missing+=("$package")
-done
+[ -n "${DATABASE_URL:-}" ] || installed postgresql || missing+=(postgresql)
+[ -n "${REDIS_URL:-}" ] || installed redis-server || missing+=(redis-server)
 [ ${#missing[@]} = 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ]; then

@@ -108,6 +108,7 @@ def postgres():
             [*initdb, "--encoding=UTF8", "--no-sync"],
             check=True,
             capture_output=True,
+            text=True,
             **as_user,
         )
         port = free_port()
@@ -152,4 +153,8 @@ if __name__ == "__main__":
         sys.exit(__doc__)
     # Stopped by a signal, still stop the servers: exit through the finally blocks.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
-    sys.exit(main(sys.argv[2:]))
+    try:
+        sys.exit(main(sys.argv[2:]))
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        detail = getattr(error, "stderr", None) or ""
+        sys.exit(f"scripts/services.py: {error}\n{detail}".rstrip())

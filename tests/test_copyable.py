@@ -151,3 +151,11 @@ def test_the_box_names_every_package_the_app_imports(app):
         f"snippets/{app} imports {sorted(missing)}: add them to pip in "
         f"snippets/{app}/install.toml, or its box leaves readers with an ImportError"
     )
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_the_box_asks_for_migrate_exactly_when_the_zip_holds_migrations(app):
+    names = zipfile.ZipFile(io.BytesIO(use_this_app.zip_bytes(app))).namelist()
+    migrations = [name for name in names if re.search(r"/migrations/0\w+\.py$", name)]
+    asks = "python manage.py migrate" in use_this_app.box(app, "guide/page.md")
+    assert asks == bool(migrations), f"snippets/{app}: migrations {migrations}"

@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.db import connection
 from django.db.models.signals import pre_save
 from django.test import TestCase
 from django.test.utils import isolate_apps
@@ -56,6 +57,19 @@ class WritesThatSkipTheReceiverTests(TestCase):
         Article.objects.bulk_create([Article(title="my first post")])
 
         self.assertEqual(Article.objects.get().title, "my first post")
+
+    def test_bulk_create_gives_the_objects_their_primary_keys(self):
+        # INSERT ... RETURNING, on SQLite 3.35+ and PostgreSQL alike:
+        # code that does a receiver's work next to the bulk call can use them.
+        articles = Article.objects.bulk_create(
+            [Article(title="one"), Article(title="two")]
+        )
+
+        self.assertTrue(connection.features.can_return_rows_from_bulk_insert)
+        self.assertEqual(
+            [a.pk for a in articles],
+            list(Article.objects.order_by("pk").values_list("pk", flat=True)),
+        )
 
     @isolate_apps("article_titles")
     def test_a_proxy_model_saves_without_the_receiver(self):
