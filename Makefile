@@ -6,6 +6,8 @@ VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
 # Every Django series with a lock file in requirements/ is in the matrix.
 SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-*.txt))
 AUDIT_TOOLS := tests/audit/node_modules/.package-lock.json
+# One pytest process per core; the tests of one file stay in one process.
+ON_EVERY_CORE := -n auto --dist loadfile
 # Run again on PostgreSQL, with Redis, which scripts/services.py starts and stops.
 ON_SERVERS := snippets site_tooling tests/test_worker_processes.py -p no:cacheprovider
 export NO_MKDOCS_2_WARNING = 1
@@ -29,8 +31,8 @@ serve: env  ## Serve the site with live reload at http://127.0.0.1:$(PORT)
 test: env system-packages  ## Every check: lint, snippets (SQLite, then PostgreSQL), examples, pages, site, browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest
-	$(VENV)/bin/python scripts/services.py -- $(VENV)/bin/pytest $(ON_SERVERS)
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest $(ON_EVERY_CORE)
+	$(VENV)/bin/python scripts/services.py -- $(VENV)/bin/pytest $(ON_EVERY_CORE) $(ON_SERVERS)
 	$(VENV)/bin/pytest tests/browser
 
 matrix:  ## Every check on every supported Django series
