@@ -6,6 +6,10 @@ VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
 # Every Django series with a lock file in requirements/ is in the matrix.
 SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-*.txt))
 AUDIT_TOOLS := tests/audit/node_modules/.package-lock.json
+# The site is built, served and published with this series; its build, serve
+# and browser checks run on it only. Every series runs the samples.
+SITE_SERIES := 6.1
+ON_THE_SITE_SERIES = $(filter $(SITE_SERIES),$(DJANGO))
 # One pytest process per core; the tests of one file stay in one process.
 ON_EVERY_CORE := -n auto --dist loadfile
 # Run again on PostgreSQL, with Redis, which scripts/services.py starts and stops.
@@ -31,9 +35,10 @@ serve: env  ## Serve the site with live reload at http://127.0.0.1:$(PORT)
 test: env system-packages  ## Every check: lint, snippets (SQLite, then PostgreSQL), examples, pages, site, browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest $(ON_EVERY_CORE)
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest $(ON_EVERY_CORE) \
+		$(if $(ON_THE_SITE_SERIES),,--ignore=tests/test_site.py --ignore=tests/test_serve.py)
 	$(VENV)/bin/python scripts/services.py -- $(VENV)/bin/pytest $(ON_EVERY_CORE) $(ON_SERVERS)
-	$(VENV)/bin/pytest tests/browser
+	$(if $(ON_THE_SITE_SERIES),$(VENV)/bin/pytest tests/browser,@echo "Build, serve and browser checks: on Django $(SITE_SERIES), which builds the site.")
 
 matrix:  ## Every check on every supported Django series
 	@for series in $(SERIES); do $(MAKE) --no-print-directory test DJANGO=$$series || exit 1; done
