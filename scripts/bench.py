@@ -11,7 +11,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from scripts import static_server  # noqa: E402
+from scripts.services import free_port  # noqa: E402
 from tests import pages  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -76,12 +76,6 @@ def live_reload_time():
         snippet.write_text(original)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(url, condition, timeout):
