@@ -18,9 +18,11 @@ import subprocess
 import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import django
 import pytest
+from mkdocs.exceptions import PluginError
 
 from hooks import use_this_app
 
@@ -159,3 +161,24 @@ def test_the_box_asks_for_migrate_exactly_when_the_zip_holds_migrations(app):
     migrations = [name for name in names if re.search(r"/migrations/0\w+\.py$", name)]
     asks = "python manage.py migrate" in use_this_app.box(app, "guide/page.md")
     assert asks == bool(migrations), f"snippets/{app}: migrations {migrations}"
+
+
+def test_a_box_for_an_app_that_does_not_exist_fails_the_build_naming_the_page():
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="guide/page.md"))
+    with pytest.raises(PluginError) as failure:
+        use_this_app.on_page_markdown(
+            "<!-- use this app: no_such_app -->", page, {}, []
+        )
+    assert "docs/guide/page.md" in str(failure.value)
+    assert "snippets/no_such_app/" in str(failure.value)
+
+
+def test_a_declaration_with_an_unknown_key_names_its_file(tmp_path, monkeypatch):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "apps.py").touch()
+    (tmp_path / "shop" / "install.toml").write_text('pip = ["x"]\nsetings = "X = 1"\n')
+    monkeypatch.setattr(use_this_app, "SNIPPETS", tmp_path)
+    with pytest.raises(
+        ValueError, match=r"snippets/shop/install.toml: unknown keys \['setings'\]"
+    ):
+        use_this_app.declaration("shop")
