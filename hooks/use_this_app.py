@@ -71,10 +71,14 @@ def reader_apps() -> list[str]:
     return sorted(path.parent.name for path in SNIPPETS.glob("*/apps.py"))
 
 
+def is_app(name: str) -> bool:
+    return (SNIPPETS / name / "apps.py").is_file()
+
+
 def declaration(app: str) -> Declaration:
     path = SNIPPETS / app / "install.toml"
     where = f"snippets/{app}/install.toml"
-    if app not in reader_apps():
+    if not is_app(app):
         raise ValueError(f"there is no app snippets/{app}/ (with an apps.py)")
     if not path.is_file():
         raise ValueError(f"{where} is missing: every app says what it needs there")
@@ -82,7 +86,7 @@ def declaration(app: str) -> Declaration:
     if unknown := set(data) - KEYS:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}; use {sorted(KEYS)}")
     for required in data.get("requires", []):
-        if not (SNIPPETS / required / "apps.py").is_file():
+        if not is_app(required):
             raise ValueError(f"{where}: requires {required!r}, which is no app")
     return Declaration(
         app,

@@ -27,10 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from hooks import django_versions  # noqa: E402  (what the site says it ran on)
+
 READY_WITHIN = 30  # seconds for a server to accept connections
 
 
@@ -81,8 +83,7 @@ def stop(process):
 
 def postgres_bin():
     """Where Debian's package put the server the site names (pyproject.toml)."""
-    with (ROOT / "pyproject.toml").open("rb") as config:
-        major = tomllib.load(config)["tool"]["guide"]["postgresql"]
+    major = django_versions.postgresql()
     bin_dir = f"/usr/lib/postgresql/{major}/bin"
     if not os.path.exists(f"{bin_dir}/initdb"):
         found = ", ".join(glob.glob("/usr/lib/postgresql/*")) or "none"

@@ -7,17 +7,16 @@ import signal
 import socket
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from hooks import django_versions
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ROOT / "scripts" / "services.py"
-POSTGRESQL = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["guide"][
-    "postgresql"
-]
+POSTGRESQL = django_versions.postgresql()
 pytestmark = pytest.mark.skipif(
     not Path(f"/usr/lib/postgresql/{POSTGRESQL}/bin/initdb").exists()
     and "DATABASE_URL" in os.environ,

@@ -44,7 +44,7 @@ elif not ALLOWED_HOSTS:
 # Every folder under snippets/ with an apps.py is installed, so a new
 # snippet app needs no edit here.
 SNIPPET_APPS = sorted(p.parent.name for p in SNIPPETS_DIR.glob("*/apps.py"))
-SITE_TOOLING_APPS = ["signal_scenarios", "signal_tracer"]
+SITE_TOOLING_APPS = sorted(p.parent.name for p in SITE_TOOLING_DIR.glob("*/apps.py"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
