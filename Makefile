@@ -6,8 +6,10 @@ VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
 # Every Django series with a lock file in requirements/ is in the matrix.
 SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-*.txt))
 AUDIT_TOOLS := tests/audit/node_modules/.package-lock.json
-# The site is built, served and published with this series; its build, serve
-# and browser checks run on it only. Every series runs the samples.
+# The site is built, served and published with this series: only its lock
+# holds the site's toolchain, and its build, serve and browser checks
+# (tests/site/, tests/browser/) run on it only. Every series runs the samples,
+# their examples and the fresh-project checks.
 SITE_SERIES := 6.1
 ON_THE_SITE_SERIES = $(filter $(SITE_SERIES),$(DJANGO))
 # One pytest process per core; the tests of one file stay in one process.
@@ -36,7 +38,7 @@ test: env system-packages  ## Every check: lint, snippets (SQLite, then PostgreS
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest $(ON_EVERY_CORE) \
-		$(if $(ON_THE_SITE_SERIES),,--ignore=tests/test_site.py --ignore=tests/test_serve.py)
+		$(if $(ON_THE_SITE_SERIES),,--ignore=tests/site)
 	$(VENV)/bin/python scripts/services.py -- $(VENV)/bin/pytest $(ON_EVERY_CORE) $(ON_SERVERS)
 	$(if $(ON_THE_SITE_SERIES),$(VENV)/bin/pytest tests/browser,@echo "Build, serve and browser checks: on Django $(SITE_SERIES), which builds the site.")
 
@@ -66,8 +68,8 @@ update-examples: env  ## Rewrite the `#>` output lines after a real change in ou
 diagrams: env  ## Re-record docs/reference/diagrams/ on this DJANGO series
 	$(VENV)/bin/python scripts/record_diagrams.py
 
-lock: env  ## Re-resolve requirements/django-*.txt from pyproject.toml
-	$(VENV)/bin/uv pip compile pyproject.toml --extra django61 --python-version 3.12 \
+lock: env  ## Re-resolve requirements/django-*.txt from pyproject.toml (the site's toolchain: on $(SITE_SERIES) only)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra django61 --extra site --python-version 3.12 \
 		--generate-hashes --no-header --upgrade -o requirements/django-6.1.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --extra django52 --python-version 3.11 \
 		--generate-hashes --no-header --upgrade -o requirements/django-5.2.txt

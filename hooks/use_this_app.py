@@ -1,118 +1,19 @@
 """The "Use this app" box, and the zip each box links to.
 
-Every app under snippets/ says in its install.toml what a project needs to
-use it. A page puts `<!-- use this app: profiles -->` on a line of its own
-where the box belongs; this hook replaces the line with the box, made from
-the declaration, and adds downloads/<app>.zip to the site. The fresh-project
-check (tests/test_copyable.py) reads the same declaration and unpacks the
-same zip, so the box cannot say one thing while the check does another.
-
-install.toml, every key optional:
-
-    requires = ["orders"]           # apps of this guide it imports: in its zip too
-    pip = ["django-tasks-db"]       # packages to install
-    pip_on_django = {"5.2" = ["django-tasks"]}  # more, on one Django series
-    settings = '''TASKS = {...}'''  # Python added to settings.py (INSTALLED_APPS
-                                    # gets the app and `requires` by itself)
-    urls = '''urlpatterns += [...]''' # Python added to the root urls.py
-    note = '''...'''                # Markdown shown under the steps
+A page puts `<!-- use this app: profiles -->` on a line of its own where the
+box belongs; this hook replaces the line with the box, made from the app's
+install.toml (hooks/copyable_apps.py), and adds downloads/<app>.zip to the
+site.
 """
 
-import io
 import re
-import tomllib
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
+from copyable_apps import apps, declaration, zip_bytes
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
 MARKER = re.compile(r"^<!-- use this app: ([a-z_]+) -->$", re.M)
-KEYS = {"requires", "pip", "pip_on_django", "settings", "urls", "note"}
-EPOCH = (1980, 1, 1, 0, 0, 0)  # the oldest date a zip can hold: same input, same bytes
-
-
-@dataclass(frozen=True)
-class Declaration:
-    app: str
-    requires: tuple[str, ...] = ()
-    pip: tuple[str, ...] = ()
-    pip_on_django: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    settings: str = ""
-    urls: str = ""
-    note: str = ""
-
-    @property
-    def apps(self) -> list[str]:
-        """Every app in the zip, the app itself first."""
-        return [self.app, *self.requires]
-
-    def pip_for(self, series: str) -> set[str]:
-        """What a project on this Django series ("5.2") installs."""
-        return {*self.pip, *dict(self.pip_on_django).get(series, ())}
-
-    @property
-    def settings_code(self) -> str:
-        lines = f"INSTALLED_APPS += {self.apps!r}\n".replace("'", '"')
-        return lines + self.settings.strip() + "\n" if self.settings.strip() else lines
-
-    @property
-    def has_migrations(self) -> bool:
-        return any(any((SNIPPETS / a / "migrations").glob("0*.py")) for a in self.apps)
-
-    @property
-    def test_command(self) -> str:
-        return f"python manage.py test {self.app}"
-
-
-def reader_apps() -> list[str]:
-    return sorted(path.parent.name for path in SNIPPETS.glob("*/apps.py"))
-
-
-def is_app(name: str) -> bool:
-    return (SNIPPETS / name / "apps.py").is_file()
-
-
-def declaration(app: str) -> Declaration:
-    path = SNIPPETS / app / "install.toml"
-    where = f"snippets/{app}/install.toml"
-    if not is_app(app):
-        raise ValueError(f"there is no app snippets/{app}/ (with an apps.py)")
-    if not path.is_file():
-        raise ValueError(f"{where} is missing: every app says what it needs there")
-    data = tomllib.loads(path.read_text())
-    if unknown := set(data) - KEYS:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}; use {sorted(KEYS)}")
-    for required in data.get("requires", []):
-        if not is_app(required):
-            raise ValueError(f"{where}: requires {required!r}, which is no app")
-    return Declaration(
-        app,
-        tuple(data.get("requires", [])),
-        tuple(data.get("pip", [])),
-        tuple((k, tuple(v)) for k, v in data.get("pip_on_django", {}).items()),
-        data.get("settings", ""),
-        data.get("urls", ""),
-        data.get("note", ""),
-    )
-
-
-def zip_bytes(app: str) -> bytes:
-    """The app and the apps it requires, tests included, no __pycache__."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in declaration(app).apps:
-            for path in sorted((SNIPPETS / name).rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    entry = zipfile.ZipInfo(
-                        path.relative_to(SNIPPETS).as_posix(), date_time=EPOCH
-                    )
-                    entry.external_attr = 0o644 << 16
-                    entry.compress_type = zipfile.ZIP_DEFLATED
-                    archive.writestr(entry, path.read_bytes())
-    return buffer.getvalue()
 
 
 def indent(text: str, prefix: str = "        ") -> str:
@@ -159,7 +60,7 @@ def box(app: str, page_uri: str) -> str:
 
 
 def on_files(files, config):
-    for app in reader_apps():
+    for app in apps():
         files.append(
             File.generated(config, f"downloads/{app}.zip", content=zip_bytes(app))
         )

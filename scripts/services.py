@@ -30,8 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from hooks import django_versions  # noqa: E402  (what the site says it ran on)
+sys.path.insert(0, str(ROOT / "hooks"))
+import django_versions  # noqa: E402  (what the site says it ran on)
 
 READY_WITHIN = 30  # seconds for a server to accept connections
 

@@ -18,15 +18,12 @@ import subprocess
 import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from types import SimpleNamespace
 
+import copyable_apps
 import django
 import pytest
-from mkdocs.exceptions import PluginError
 
-from hooks import use_this_app
-
-APPS = use_this_app.reader_apps()
+APPS = copyable_apps.apps()
 ENV = {
     name: value
     for name, value in os.environ.items()
@@ -44,8 +41,8 @@ def run(*args, cwd):
 
 def apply_the_box(app, project):
     """Unpack the zip and make the edits the app's box asks for."""
-    declared = use_this_app.declaration(app)
-    zipfile.ZipFile(io.BytesIO(use_this_app.zip_bytes(app))).extractall(project)
+    declared = copyable_apps.declaration(app)
+    zipfile.ZipFile(io.BytesIO(copyable_apps.zip_bytes(app))).extractall(project)
     settings = project / "mysite" / "settings.py"
     settings.write_text(settings.read_text() + "\n" + declared.settings_code)
     if declared.urls.strip():
@@ -104,13 +101,13 @@ def test_app_works_from_its_zip_in_a_new_project(app, outcomes):
 
 @pytest.mark.parametrize("app", APPS)
 def test_the_zip_holds_the_app_and_nothing_that_changes_by_itself(app):
-    entries = zipfile.ZipFile(io.BytesIO(use_this_app.zip_bytes(app))).infolist()
+    entries = zipfile.ZipFile(io.BytesIO(copyable_apps.zip_bytes(app))).infolist()
     names = [entry.filename for entry in entries]
     assert f"{app}/apps.py" in names
     assert not [name for name in names if "__pycache__" in name]
     # No file dates or modes from the disk: same files, same bytes.
     assert {(e.date_time, e.external_attr) for e in entries} == {
-        (use_this_app.EPOCH, 0o644 << 16)
+        (copyable_apps.EPOCH, 0o644 << 16)
     }
 
 
@@ -120,9 +117,9 @@ def canonical(name):
 
 def imported_packages(app):
     """Installed distributions that the files in the app's zip import."""
-    ours = {*use_this_app.declaration(app).apps, "django", *sys.stdlib_module_names}
+    ours = {*copyable_apps.declaration(app).apps, "django", *sys.stdlib_module_names}
     modules = set()
-    for path in (use_this_app.SNIPPETS / app).rglob("*.py"):
+    for path in (copyable_apps.SNIPPETS / app).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 modules |= {alias.name.partition(".")[0] for alias in node.names}
@@ -147,7 +144,7 @@ def installed_with(packages):
 @pytest.mark.parametrize("app", APPS)
 def test_the_box_names_every_package_the_app_imports(app):
     series = "{}.{}".format(*django.VERSION)
-    declared = {canonical(n) for n in use_this_app.declaration(app).pip_for(series)}
+    declared = {canonical(n) for n in copyable_apps.declaration(app).pip_for(series)}
     missing = imported_packages(app) - installed_with(declared | {"django"})
     assert not missing, (
         f"snippets/{app} imports {sorted(missing)}: add them to pip in "
@@ -155,30 +152,12 @@ def test_the_box_names_every_package_the_app_imports(app):
     )
 
 
-@pytest.mark.parametrize("app", APPS)
-def test_the_box_asks_for_migrate_exactly_when_the_zip_holds_migrations(app):
-    names = zipfile.ZipFile(io.BytesIO(use_this_app.zip_bytes(app))).namelist()
-    migrations = [name for name in names if re.search(r"/migrations/0\w+\.py$", name)]
-    asks = "python manage.py migrate" in use_this_app.box(app, "guide/page.md")
-    assert asks == bool(migrations), f"snippets/{app}: migrations {migrations}"
-
-
-def test_a_box_for_an_app_that_does_not_exist_fails_the_build_naming_the_page():
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="guide/page.md"))
-    with pytest.raises(PluginError) as failure:
-        use_this_app.on_page_markdown(
-            "<!-- use this app: no_such_app -->", page, {}, []
-        )
-    assert "docs/guide/page.md" in str(failure.value)
-    assert "snippets/no_such_app/" in str(failure.value)
-
-
 def test_a_declaration_with_an_unknown_key_names_its_file(tmp_path, monkeypatch):
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop" / "apps.py").touch()
     (tmp_path / "shop" / "install.toml").write_text('pip = ["x"]\nsetings = "X = 1"\n')
-    monkeypatch.setattr(use_this_app, "SNIPPETS", tmp_path)
+    monkeypatch.setattr(copyable_apps, "SNIPPETS", tmp_path)
     with pytest.raises(
         ValueError, match=r"snippets/shop/install.toml: unknown keys \['setings'\]"
     ):
-        use_this_app.declaration("shop")
+        copyable_apps.declaration("shop")

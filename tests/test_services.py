@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import django_versions
 import pytest
-
-from hooks import django_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ROOT / "scripts" / "services.py"

@@ -9,7 +9,7 @@ import importlib.util
 import re
 from types import SimpleNamespace
 
-from . import pages
+from tests import pages
 
 HOOK = pages.ROOT / "hooks" / "notebook_css.py"
 spec = importlib.util.spec_from_file_location("notebook_css", HOOK)

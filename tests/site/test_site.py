@@ -5,13 +5,13 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
+import copyable_apps
 import django
+import django_versions
 import pytest
 from mkdocs.utils import meta
 
-from hooks import django_versions, use_this_app
-
-from . import pages
+from tests import pages
 
 RESOURCE_ATTRS = {"script": "src", "img": "src", "iframe": "src", "source": "src"}
 # <link> relations that name a page rather than load a resource.
@@ -152,9 +152,9 @@ def test_search_index_holds_prose_but_no_code(site):
 
 
 def test_every_app_can_be_downloaded_from_its_box(site):
-    for app in use_this_app.reader_apps():
+    for app in copyable_apps.apps():
         built = site / "downloads" / f"{app}.zip"
-        assert built.read_bytes() == use_this_app.zip_bytes(app), (
+        assert built.read_bytes() == copyable_apps.zip_bytes(app), (
             f"the site's downloads/{app}.zip is not the zip of snippets/{app}"
         )
     box_pages = [p for p in pages.markdown_pages() if pages.apps_shown(p)]

@@ -15,7 +15,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from . import pages
+from tests import pages
 
 HOOK = pages.ROOT / "hooks" / "rebuild_what_changed.py"
 PAGES = {

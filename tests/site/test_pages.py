@@ -1,13 +1,19 @@
-"""Every code block on the site is a real file or runs in the suite.
+"""Every code block on the site is a real, tested file, and every app has its box.
 
 A failure names the page (and line) to fix and the file involved.
 """
 
+import io
+import re
+import zipfile
+from types import SimpleNamespace
+
+import copyable_apps
 import pytest
+import use_this_app
+from mkdocs.exceptions import PluginError
 
-from hooks import use_this_app
-
-from . import pages
+from tests import pages
 
 PYTHON = {"python", "py", "pycon"}
 
@@ -16,25 +22,17 @@ def page_ids(items):
     return [item.where for item in items]
 
 
-python_blocks = [
-    block
-    for page in pages.markdown_pages()
-    for block in pages.blocks(page)
-    if block.language in PYTHON
-]
-
-
-@pytest.mark.parametrize("block", python_blocks, ids=page_ids(python_blocks))
-def test_python_block_is_included_or_executed(block):
-    if block.is_include:
-        return
-    assert "test=" not in block.info, (
-        f"{block.where}: this Python block is marked {block.info.strip()!r}, so no "
-        "test runs it. Move the code into a file under snippets/ and include it, "
-        "or make it run."
-    )
-    assert block.language == "python", (
-        f"{block.where}: write the fence as ```python so the example tests run it."
+def test_every_python_block_is_an_include():
+    typed_in = [
+        block.where
+        for page in pages.markdown_pages()
+        for block in pages.blocks(page)
+        if block.language in PYTHON and not block.is_include
+    ]
+    assert not typed_in, (
+        "These Python blocks are typed into their page, so no test runs them: "
+        f"{', '.join(typed_in)}. Move the code into a file under snippets/, "
+        'with a test, and include it with --8<-- "snippets/<app>/<file>.py".'
     )
 
 
@@ -84,3 +82,21 @@ def test_page_has_a_use_this_app_box_for_each_app_it_shows(page):
             "where the box belongs (its content comes from "
             f"snippets/{app}/install.toml)."
         )
+
+
+@pytest.mark.parametrize("app", copyable_apps.apps())
+def test_the_box_asks_for_migrate_exactly_when_the_zip_holds_migrations(app):
+    names = zipfile.ZipFile(io.BytesIO(copyable_apps.zip_bytes(app))).namelist()
+    migrations = [name for name in names if re.search(r"/migrations/0\w+\.py$", name)]
+    asks = "python manage.py migrate" in use_this_app.box(app, "guide/page.md")
+    assert asks == bool(migrations), f"snippets/{app}: migrations {migrations}"
+
+
+def test_a_box_for_an_app_that_does_not_exist_fails_the_build_naming_the_page():
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="guide/page.md"))
+    with pytest.raises(PluginError) as failure:
+        use_this_app.on_page_markdown(
+            "<!-- use this app: no_such_app -->", page, {}, []
+        )
+    assert "docs/guide/page.md" in str(failure.value)
+    assert "snippets/no_such_app/" in str(failure.value)
