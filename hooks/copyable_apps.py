@@ -19,6 +19,9 @@ install.toml, every key optional:
 """
 
 import io
+import os
+import subprocess
+import sys
 import tomllib
 import zipfile
 from dataclasses import dataclass
@@ -108,3 +111,39 @@ def zip_bytes(app: str) -> bytes:
                     entry.compress_type = zipfile.ZIP_DEFLATED
                     archive.writestr(entry, path.read_bytes())
     return buffer.getvalue()
+
+
+# A reader's project sees no setting of this repository's own.
+READER_ENV = {
+    name: value
+    for name, value in os.environ.items()
+    if not name.startswith("DJANGO_") and name != "PYTHONPATH"
+}
+
+
+def run(*args: str, cwd: Path) -> tuple[bool, str]:
+    """Run this Python with args in cwd, as a reader would; (ok, what it printed)."""
+    done = subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=READER_ENV, capture_output=True, text=True
+    )
+    return done.returncode == 0, done.stdout + done.stderr
+
+
+def start_project(folder: Path) -> None:
+    """`django-admin startproject mysite .` in folder, as a reader starts."""
+    ok, output = run("-m", "django", "startproject", "mysite", ".", cwd=folder)
+    if not ok:
+        raise RuntimeError(f"startproject failed in {folder}:\n{output}")
+
+
+def add_to_project(app: str, project: Path) -> None:
+    """Unpack the app's zip next to manage.py and make the edits its box asks for."""
+    declared = declaration(app)
+    zipfile.ZipFile(io.BytesIO(zip_bytes(app))).extractall(project)
+    settings = project / "mysite" / "settings.py"
+    settings.write_text(settings.read_text() + "\n" + declared.settings_code)
+    if declared.urls.strip():
+        urls = project / "mysite" / "urls.py"
+        urls.write_text(
+            urls.read_text() + "\nfrom django.urls import include\n" + declared.urls
+        )

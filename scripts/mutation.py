@@ -1,8 +1,10 @@
 """Mutation testing of the code the pages show: `make mutation`.
 
-Each snippet app is mutated by cosmic-ray in a copy of the project under
-.make/mutation/<app>/, and each mutant is judged by that app's own tests
-only, as it would be in a reader's project. Demos, tests, migrations and
+Each snippet app is mutated by cosmic-ray in a reader's project under
+.make/mutation/<app>/: made by `startproject`, with the app added as its
+"Use this app" box says (hooks/copyable_apps.py, as the fresh-project check
+does). Each mutant is judged there by `makemigrations --check` and the
+app's own tests, `manage.py test <app>`. Demos, tests, migrations and
 fixtures are not mutated; receivers are, decorators included.
 
 A mutant that survives fails the run unless tests/mutation_survivors.toml
@@ -27,6 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+import copyable_apps  # noqa: E402  (the reader's project, as the box sets it up)
+
 SNIPPETS = ROOT / "snippets"
 STAGE = ROOT / ".make" / "mutation"
 SURVIVORS = ROOT / "tests" / "mutation_survivors.toml"
@@ -77,14 +82,20 @@ def apps() -> list[str]:
 
 
 def shown_modules(app: str) -> list[str]:
+    """The app's modules a page shows, relative to snippets/ (as in the project)."""
     files = sorted((SNIPPETS / app).rglob("*.py"))
-    names = [path.relative_to(ROOT).as_posix() for path in files]
+    names = [path.relative_to(SNIPPETS).as_posix() for path in files]
     return [n for n in names if not any(fnmatch.fnmatch(n, p) for p in NOT_MUTATED)]
 
 
 def cosmic_ray(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [COSMIC_RAY, *args], cwd=cwd, capture_output=True, text=True, check=False
+        [COSMIC_RAY, *args],
+        cwd=cwd,
+        env=copyable_apps.READER_ENV,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -95,10 +106,9 @@ def mutate(app: str) -> list[Mutant] | None:
         return []
     folder = STAGE / app
     shutil.rmtree(folder, ignore_errors=True)
-    skip = shutil.ignore_patterns("__pycache__", "db.sqlite3", "media", "staticfiles")
-    for name in ("snippets", "site_tooling", "snippet_project"):
-        shutil.copytree(ROOT / name, folder / name, ignore=skip)
-    shutil.copy(ROOT / "pyproject.toml", folder)
+    folder.mkdir(parents=True)
+    copyable_apps.start_project(folder)
+    copyable_apps.add_to_project(app, folder)
     checks = (ROOT / "scripts" / "mutant_checks.py").as_posix()
     config = CONFIG.format(
         modules=json.dumps(modules), python=sys.executable, checks=checks, app=app
@@ -117,7 +127,7 @@ def mutate(app: str) -> list[Mutant] | None:
         source = (folder / mutation["module_path"]).read_text().splitlines()
         mutants.append(
             Mutant(
-                file=mutation["module_path"],
+                file=f"snippets/{mutation['module_path']}",
                 operator=mutation["operator_name"],
                 line=source[mutation["start_pos"][0] - 1].strip(),
                 outcome=(result or {}).get("test_outcome") or "not run",

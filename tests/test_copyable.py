@@ -14,7 +14,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -24,42 +23,18 @@ import django
 import pytest
 
 APPS = copyable_apps.apps()
-ENV = {
-    name: value
-    for name, value in os.environ.items()
-    if not name.startswith("DJANGO_") and name != "PYTHONPATH"
-}
-
-
-def run(*args, cwd):
-    """Run python with args in cwd; return (ok, what it printed)."""
-    done = subprocess.run(
-        [sys.executable, *args], cwd=cwd, env=ENV, capture_output=True, text=True
-    )
-    return done.returncode == 0, done.stdout + done.stderr
-
-
-def apply_the_box(app, project):
-    """Unpack the zip and make the edits the app's box asks for."""
-    declared = copyable_apps.declaration(app)
-    zipfile.ZipFile(io.BytesIO(copyable_apps.zip_bytes(app))).extractall(project)
-    settings = project / "mysite" / "settings.py"
-    settings.write_text(settings.read_text() + "\n" + declared.settings_code)
-    if declared.urls.strip():
-        urls = project / "mysite" / "urls.py"
-        urls.write_text(
-            urls.read_text() + "\nfrom django.urls import include\n" + declared.urls
-        )
 
 
 def try_app(app, template, tmp_path_factory):
     """What a reader sees, step by step: (ok, output of the last step)."""
     project = tmp_path_factory.mktemp(app)
     shutil.copytree(template, project, dirs_exist_ok=True)
-    apply_the_box(app, project)
-    ok, output = run("manage.py", "migrate", cwd=project)
+    copyable_apps.add_to_project(app, project)
+    ok, output = copyable_apps.run("manage.py", "migrate", cwd=project)
     if ok:
-        ok, output = run("manage.py", "test", app, "--noinput", cwd=project)
+        ok, output = copyable_apps.run(
+            "manage.py", "test", app, "--noinput", cwd=project
+        )
     return ok, output
 
 
@@ -67,12 +42,9 @@ def try_app(app, template, tmp_path_factory):
 def template(tmp_path_factory):
     """A reader's project: `startproject mysite .`, then `migrate`."""
     project = tmp_path_factory.mktemp("template")
-    for step in (
-        ["-m", "django", "startproject", "mysite", "."],
-        ["manage.py", "migrate"],
-    ):
-        ok, output = run(*step, cwd=project)
-        assert ok, output
+    copyable_apps.start_project(project)
+    ok, output = copyable_apps.run("manage.py", "migrate", cwd=project)
+    assert ok, output
     return project
 
 
