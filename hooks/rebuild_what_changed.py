@@ -12,17 +12,23 @@ is often shown on two), and not for the home page, so the merge is done here.
 
 What a dirty build cannot see: a page's new title stays in the other pages'
 navigation until `make serve` is restarted.
+
+No hook lets a plugin say what a page depends on, so this one touches three
+things MkDocs and Material do not offer for it; tests/site/test_serve.py
+fails if any of them changes:
+- `File.is_modified`, MkDocs' public method, replaced on each page's File;
+- `search_index_prev`, a private attribute of Material's search plugin;
+- the text of MkDocs' warning that dirty builds are inaccurate.
 """
 
 import logging
 import os
-import re
 from functools import partial
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
+from page_includes import INCLUDE
 
-INCLUDE = re.compile(r'--8<--\s+"([^":]+)')
 rebuilt = set()  # URLs of the pages this build rendered
 
 
@@ -48,7 +54,7 @@ def on_files(files, config):
         included = []
         if file.src_uri.endswith(".md"):
             markdown = Path(file.abs_src_path).read_text(encoding="utf-8")
-            included = [str(root / path) for path in INCLUDE.findall(markdown)]
+            included = [str(root / m["path"]) for m in INCLUDE.finditer(markdown)]
         file.is_modified = partial(is_modified, file, [*included, *site_wide])
     return files
 

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "hooks")]
 from scripts import static_server  # noqa: E402
 from scripts.services import free_port  # noqa: E402
 from tests import pages  # noqa: E402
@@ -102,8 +102,7 @@ def page_weights(site):
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS
             )
             for page_file in [*pages.markdown_pages(), *pages.DOCS.rglob("*.ipynb")]:
-                path = pages.built_path(page_file).parent.as_posix()
-                path = "" if path == "." else f"{path}/"
+                path = pages.url_path(page_file)
                 context = browser.new_context()  # an empty cache: a first visit
                 page = context.new_page()
                 sizes = []

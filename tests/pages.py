@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from page_includes import INCLUDE, SECTION
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 
 FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)(?P<info>.*)$")
-INCLUDE = re.compile(r'^\s*-+8<-+\s+"(?P<target>[^"]+)"\s*$')
-SECTION = re.compile(r"^\s*#\s*-+8<-+\s*\[\s*(start|end)\s*:\s*([a-z][-_0-9a-z]*)\s*\]")
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,16 @@ def name(page: Path) -> str:
     return page.relative_to(ROOT).as_posix()
 
 
-def built_path(page: Path) -> Path:
-    """Where `mkdocs build` writes a page, relative to the site folder."""
-    relative = page.relative_to(DOCS).with_suffix("")
+def url_path(page: Path, docs: Path = DOCS) -> str:
+    """A page's path on the site: docs/guide/x.md -> "guide/x/", the home -> ""."""
+    relative = page.relative_to(docs).with_suffix("")
     folder = relative.parent if relative.name == "index" else relative
-    return folder / "index.html"
+    return "" if folder == Path(".") else f"{folder.as_posix()}/"
+
+
+def built_path(page: Path, docs: Path = DOCS) -> Path:
+    """Where `mkdocs build` writes a page, relative to the site folder."""
+    return Path(url_path(page, docs), "index.html")
 
 
 @cache
@@ -98,8 +103,7 @@ def includes(page: Path) -> tuple[Include, ...]:
     found = []
     for number, line in enumerate(page.read_text().splitlines(), start=1):
         if match := INCLUDE.match(line):
-            path, _, section = match["target"].partition(":")
-            found.append(Include(page, number, path, section or None))
+            found.append(Include(page, number, match["path"], match["section"]))
     return tuple(found)
 
 

@@ -56,12 +56,3 @@ def context(browser, site_url):
 @pytest.fixture
 def page(context):
     return context.new_page()
-
-
-def page_url(markdown_page):
-    """The site path of a page under docs/: guide/x.md -> guide/x/."""
-    relative = markdown_page.relative_to(pages.DOCS).with_suffix("")
-    if relative.name == "index":
-        relative = relative.parent
-    path = relative.as_posix()
-    return "" if path == "." else f"{path}/"

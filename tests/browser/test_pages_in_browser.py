@@ -6,9 +6,7 @@ import pytest
 
 from tests import pages
 
-from .conftest import page_url
-
-ALL_PAGES = [page_url(p) for p in pages.markdown_pages()]
+ALL_PAGES = [pages.url_path(p) for p in pages.markdown_pages()]
 
 
 @pytest.fixture(scope="module")

@@ -71,8 +71,8 @@ class Server:
         return re.sub(r"<[^>]+>", "", self.html(name).read_text())
 
     def html(self, name):
-        folder = "" if name == "index.md" else name.removesuffix(".md") + "/"
-        return self.site / folder / "index.html"
+        docs = self.project / "docs"
+        return self.site / pages.built_path(docs / name, docs)
 
 
 def edit(path, text):
