@@ -1,0 +1,1 @@
+"""The tests of alternatives: each alternative to a signal, and what it misses."""

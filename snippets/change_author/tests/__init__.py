@@ -1,0 +1,1 @@
+"""Four ways to record who changed a note, and where each one has no user."""

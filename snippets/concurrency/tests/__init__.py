@@ -1,0 +1,1 @@
+"""The tests of concurrency: what receivers see when requests overlap."""

@@ -1,0 +1,1 @@
+"""The tests of inherited_senders: the senders of proxies, children, abstract models."""

@@ -1,0 +1,1 @@
+"""login_audit logs each login, logout, failed login and real password change."""

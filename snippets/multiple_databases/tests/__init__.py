@@ -1,0 +1,1 @@
+"""The tests of multiple_databases: signals and receivers with two databases."""

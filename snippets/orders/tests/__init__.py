@@ -1,0 +1,1 @@
+"""order_completed is sent once, after the completion commits, to every receiver."""

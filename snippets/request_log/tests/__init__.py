@@ -1,0 +1,1 @@
+"""The tests of request_log: what the request signals carry, and when they come."""
