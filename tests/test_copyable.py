@@ -133,3 +133,31 @@ def test_a_declaration_with_an_unknown_key_names_its_file(tmp_path, monkeypatch)
         ValueError, match=r"snippets/shop/install.toml: unknown keys \['setings'\]"
     ):
         copyable_apps.declaration("shop")
+
+
+def functions_named(name, path):
+    tree = ast.parse(path.read_text(), str(path))
+    return [
+        n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name
+    ]
+
+
+def test_every_copy_of_the_taught_recorder_is_the_one_the_testing_page_teaches():
+    """An app carries its own copy of recorded(), so that it stands alone; each
+    copy is the helper docs/guide/testing.md teaches, word for word."""
+    taught_file = copyable_apps.SNIPPETS / "signal_testing" / "testing.py"
+    (taught,) = functions_named("recorded", taught_file)
+    roots = [copyable_apps.SNIPPETS, copyable_apps.SNIPPETS.parent / "site_tooling"]
+    copies = [
+        (path.relative_to(copyable_apps.SNIPPETS.parent).as_posix(), copy)
+        for root in roots
+        for path in root.rglob("*.py")
+        if path != taught_file
+        for copy in functions_named("recorded", path)
+    ]
+    differing = [path for path, copy in copies if ast.dump(copy) != ast.dump(taught)]
+    assert copies, "no app carries a copy of recorded(): is the test looking?"
+    assert not differing, (
+        f"recorded() in {differing} differs from snippets/signal_testing/testing.py: "
+        "copy the taught helper as it is, or give yours another name"
+    )

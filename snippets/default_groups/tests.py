@@ -21,18 +21,23 @@ def migrate():
 
 
 @contextmanager
-def captured(signal, sender=None):
-    """Collect the keyword arguments of every send while the block runs."""
-    calls = []
+def recorded(signal, sender=None):
+    """Collect the keyword arguments of every send of `signal` in the block.
 
-    def receiver(**kwargs):
-        calls.append(kwargs)
+    Each item is a dict of everything the receivers got, `signal` and
+    `sender` included, so a test can compare it whole.
+    """
+    sent = []
 
-    signal.connect(receiver, sender=sender, weak=False)
+    def record(**kwargs):
+        sent.append(kwargs)
+
+    # weak=False: nothing else holds this local function.
+    signal.connect(record, sender=sender, weak=False)
     try:
-        yield calls
+        yield sent
     finally:
-        signal.disconnect(receiver, sender=sender)
+        signal.disconnect(record, sender=sender)
 
 
 class DefaultGroupTests(TestCase):
@@ -110,7 +115,7 @@ class DefaultGroupTests(TestCase):
         # is rolled back: forget the cached ones before that happens.
         self.addCleanup(ContentType.objects.clear_cache)
         ours = apps.get_app_config("default_groups")
-        with captured(post_migrate, sender=ours) as calls:
+        with recorded(post_migrate, sender=ours) as calls:
             call_command("flush", interactive=False, verbosity=0)
 
         self.assertNotIn("apps", calls[0])
@@ -137,7 +142,7 @@ class RouterTests(TestCase):
 
 class MigrateSignalArgumentTests(TestCase):
     def test_the_sender_is_each_app_s_config(self):
-        with captured(pre_migrate) as before, captured(post_migrate) as after:
+        with recorded(pre_migrate) as before, recorded(post_migrate) as after:
             migrate()
 
         ours = apps.get_app_config("default_groups")
@@ -148,7 +153,7 @@ class MigrateSignalArgumentTests(TestCase):
             self.assertIn(ours, [c["sender"] for c in calls])
 
     def test_apps_without_a_models_module_get_no_signal(self):
-        with captured(post_migrate) as calls:
+        with recorded(post_migrate) as calls:
             migrate()
 
         labels = {c["sender"].label for c in calls}
@@ -158,7 +163,7 @@ class MigrateSignalArgumentTests(TestCase):
 
     def test_migrate_passes_the_migrated_project_state_as_apps(self):
         ours = apps.get_app_config("default_groups")
-        with captured(post_migrate, sender=ours) as calls:
+        with recorded(post_migrate, sender=ours) as calls:
             migrate()
 
         historical_group = calls[0]["apps"].get_model("auth", "Group")

@@ -16,18 +16,23 @@ User = get_user_model()
 
 
 @contextmanager
-def recording(signal):
-    """Collect the keyword arguments of every send while the block runs."""
-    calls = []
+def recorded(signal, sender=None):
+    """Collect the keyword arguments of every send of `signal` in the block.
+
+    Each item is a dict of everything the receivers got, `signal` and
+    `sender` included, so a test can compare it whole.
+    """
+    sent = []
 
     def record(**kwargs):
-        calls.append(kwargs)
+        sent.append(kwargs)
 
-    signal.connect(record)
+    # weak=False: nothing else holds this local function.
+    signal.connect(record, sender=sender, weak=False)
     try:
-        yield calls
+        yield sent
     finally:
-        signal.disconnect(record)
+        signal.disconnect(record, sender=sender)
 
 
 class LikePostTests(TestCase):
@@ -41,7 +46,7 @@ class LikePostTests(TestCase):
         return Post.objects.get(pk=self.post.pk).like_count
 
     def test_the_signal_gets_exactly_the_post_and_the_user(self):
-        with recording(post_liked) as calls:
+        with recorded(post_liked) as calls:
             like_post(self.reader, self.post)
 
         self.assertEqual(
@@ -64,7 +69,7 @@ class LikePostTests(TestCase):
 
     def test_liking_twice_stores_one_like_and_sends_once(self):
         like_post(self.reader, self.post)
-        with recording(post_liked) as calls:
+        with recorded(post_liked) as calls:
             self.assertIs(like_post(self.reader, self.post), False)
 
         self.assertEqual(calls, [])
