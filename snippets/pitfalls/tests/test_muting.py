@@ -29,7 +29,13 @@ class MutingInTestsTests(TestCase):
         self.assertEqual(invoice.number, "")
 
     def test_muting_one_receiver_lets_the_bug_show(self):
-        post_save.disconnect(sender=Invoice, dispatch_uid="pitfalls.email_new_invoice")
+        # disconnect() says whether it found the receiver: a test that mutes
+        # nothing would prove nothing.
+        self.assertTrue(
+            post_save.disconnect(
+                sender=Invoice, dispatch_uid="pitfalls.email_new_invoice"
+            )
+        )
         self.addCleanup(
             post_save.connect,
             email_new_invoice,
@@ -43,7 +49,13 @@ class MutingInTestsTests(TestCase):
 
 class MutingOneReceiverTests(TestCase):
     def test_muting_only_the_email_keeps_the_number(self):
-        post_save.disconnect(sender=Invoice, dispatch_uid="pitfalls.email_new_invoice")
+        # disconnect() says whether it found the receiver: a test that mutes
+        # nothing would prove nothing.
+        self.assertTrue(
+            post_save.disconnect(
+                sender=Invoice, dispatch_uid="pitfalls.email_new_invoice"
+            )
+        )
         self.addCleanup(
             post_save.connect,
             email_new_invoice,
