@@ -5,7 +5,8 @@ PORT ?= 8000
 VENV := $(if $(filter 6.1,$(DJANGO)),.venv,.venv-django-$(DJANGO))
 # Every Django series with a lock file in requirements/ is in the matrix.
 SERIES := $(patsubst requirements/django-%.txt,%,$(wildcard requirements/django-*.txt))
-AUDIT_TOOLS := tests/audit/node_modules/.package-lock.json
+# Lighthouse and axe-core, from npm (tests/audit/package.json).
+NODE_TOOLS := tests/audit/node_modules/.package-lock.json
 # The site is built, served and published with this series: only its lock
 # holds the site's toolchain, and its build, serve and browser checks
 # (tests/site/, tests/browser/) run on it only. Every series runs the samples,
@@ -34,21 +35,21 @@ serve: env  ## Serve the site with live reload at http://127.0.0.1:$(PORT)
 	PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/mkdocs serve --livereload --dirty -a 127.0.0.1:$(PORT)
 
-test: env system-packages  ## Every check: lint, snippets (SQLite, then PostgreSQL), examples, pages, site, browser
+test: env system-packages $(NODE_TOOLS)  ## Every check: lint, snippets (SQLite, then PostgreSQL), examples, pages, site, browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest $(ON_EVERY_CORE) \
 		$(if $(ON_THE_SITE_SERIES),,--ignore=tests/site)
 	$(VENV)/bin/python scripts/services.py -- $(VENV)/bin/pytest $(ON_EVERY_CORE) $(ON_SERVERS)
-	$(if $(ON_THE_SITE_SERIES),$(VENV)/bin/pytest tests/browser,@echo "Build, serve and browser checks: on Django $(SITE_SERIES), which builds the site.")
+	$(if $(ON_THE_SITE_SERIES),$(VENV)/bin/pytest -n auto tests/browser,@echo "Build, serve and browser checks: on Django $(SITE_SERIES), which builds the site.")
 
 matrix:  ## Every check on every supported Django series
 	@for series in $(SERIES); do $(MAKE) --no-print-directory test DJANGO=$$series || exit 1; done
 
-$(AUDIT_TOOLS): tests/audit/package-lock.json
+$(NODE_TOOLS): tests/audit/package-lock.json
 	npm ci --prefix tests/audit --no-audit --no-fund --loglevel=error
 
-audit: env system-packages $(AUDIT_TOOLS)  ## Lighthouse on key pages, held to the budget
+audit: env system-packages $(NODE_TOOLS)  ## Lighthouse on key pages, held to the budget
 	$(VENV)/bin/mkdocs build --strict --quiet -d .make/audit-site
 	$(VENV)/bin/python tests/audit/lighthouse.py .make/audit-site
 

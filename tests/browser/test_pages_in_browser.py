@@ -1,25 +1,41 @@
-"""Every page loads cleanly in a real browser and stays on this site."""
+"""Every page loads cleanly in a real browser, stays on this site, and passes
+axe-core (WCAG 2.2 AA and best practices) in both colour schemes.
+
+axe-core is pinned in tests/audit/package.json, beside Lighthouse; the
+Makefile installs both with `npm ci` before the browser tests run.
+"""
 
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import pages
 
-ALL_PAGES = [pages.url_path(p) for p in pages.markdown_pages()]
+ALL_PAGES = [*pages.markdown_pages(), pages.DOCS / "playground.ipynb"]
+AXE = pages.ROOT / "tests" / "audit" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": AXE_RULES},
+    # Only violations are detailed: listing every passing node of a page with
+    # thousands of highlighted tokens takes longer than checking them.
+    "resultTypes": ["violations"],
+}
+SCHEMES = {"light": "default", "dark": "slate"}  # system setting -> Material's
 
 
 @pytest.fixture(scope="module")
 def reader(browser, site_url):
     """One browser profile for every page, as for a reader clicking around."""
+    if not AXE.is_file():
+        pytest.fail(f"No {AXE.relative_to(pages.ROOT)}: run `make test` (npm ci)")
     context = browser.new_context(base_url=site_url)
     yield context
     context.close()
 
 
-@pytest.mark.parametrize("path", ALL_PAGES, ids=lambda p: p or "home")
-def test_page_loads_without_errors_or_outside_requests(reader, site_url, path):
-    page = reader.new_page()
+def watch(page, site_url):
+    """Record every outside request, failed load and script error on the page."""
     problems = []
     local = urlparse(site_url).netloc
 
@@ -43,9 +59,30 @@ def test_page_loads_without_errors_or_outside_requests(reader, site_url, path):
         "response",
         lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"),
     )
+    return problems
 
-    page.goto(path, wait_until="networkidle")
+
+def axe_violations(page):
+    result = page.evaluate("options => axe.run(options)", AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['help']}), {len(v['nodes'])}x: "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("page_file", ALL_PAGES, ids=pages.name)
+def test_page_loads_cleanly_and_passes_axe_in_both_schemes(reader, site_url, page_file):
+    page = reader.new_page()
+    problems = watch(page, site_url)
+    page.goto(pages.url_path(page_file), wait_until="networkidle")
+    for system, scheme in SCHEMES.items():  # the site follows the system
+        if system != "light":  # loaded again, not restyled mid-transition
+            page.emulate_media(color_scheme=system)
+            page.reload()
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+        page.add_script_tag(path=AXE)
+        problems += [f"axe, {system}: {v}" for v in axe_violations(page)]
     page.close()
 
-    source = f"docs/{path.rstrip('/') or 'index'}.md"
-    assert not problems, f"{source}:\n" + "\n".join(problems)
+    assert not problems, f"{pages.name(page_file)}:\n" + "\n".join(problems)

@@ -87,6 +87,31 @@ def test_page_has_its_own_meta_description(site, page):
     )
 
 
+
+def meta_tags(html):
+    """{property or name: content} of the page's <meta> tags."""
+    found = re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html)
+    return {key: unescape(value) for key, value in found}
+
+
+@pytest.mark.parametrize(
+    "page", [*pages.markdown_pages(), pages.DOCS / "playground.ipynb"], ids=pages.name
+)
+def test_page_has_a_link_preview_served_by_the_site(site, page):
+    html = (site / pages.built_path(page)).read_text()
+    tags = meta_tags(html)
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html)[1]
+    site_url = canonical.removesuffix(pages.url_path(page))
+    where = f"{pages.name(page)} (overrides/main.html)"
+    assert tags.get("og:description") == tags.get("description"), where
+    assert tags.get("og:title") and tags["og:title"] == tags.get("twitter:title"), where
+    assert tags.get("og:url") == canonical, where
+    assert tags.get("twitter:card") == "summary_large_image", where
+    image = tags.get("og:image", "")
+    assert image == tags.get("twitter:image") and image.startswith(site_url), where
+    assert (site / image.removeprefix(site_url)).is_file(), f"{where}: no {image}"
+
+
 def test_site_says_which_django_versions_it_was_verified_on(site):
     versions = django_versions.verified_versions()
     assert django.get_version() in versions, (
