@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "hooks")]
+sys.path.insert(0, str(ROOT))
 from scripts import static_server  # noqa: E402
 from scripts.services import free_port  # noqa: E402
 from tests import pages  # noqa: E402

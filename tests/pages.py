@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from page_includes import INCLUDE, SECTION
+from hooks.page_includes import INCLUDE, SECTION
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -19,6 +19,7 @@ from pathlib import Path
 from unittest import mock, skipIf, skipUnless
 
 import django
+import signal_table
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
@@ -50,15 +51,12 @@ from django.test import (
 from django.test.utils import instrumented_test_render, isolate_apps
 from django.urls import path
 from django.utils import autoreload
+from signal_table import PAGE
 from signal_tracer.tracer import builtin_signals, trace_signals
 
-PAGE = "docs/reference/signals.md"
-PAGE_PATH = Path(__file__).resolve().parent.parent / PAGE
 DJANGO = django.get_version()
 User = get_user_model()
 
-# A row: | `name` | `module` | when | sender | `arg`, `arg` (6.1+) | versions |
-ROW = re.compile(r"^\|\s*`(?P<name>\w+)`\s*\|")
 ARGUMENT = re.compile(r"`(?P<name>\w+)`(?:\s*\((?P<only>[^)]+)\))?")
 SINCE = re.compile(r"^(\d+)\.(\d+)\+")
 
@@ -86,22 +84,13 @@ def _is_this_version_or_later(text):
 
 def page_rows():
     rows = {}
-    for number, line in enumerate(PAGE_PATH.read_text().splitlines(), start=1):
-        if not ROW.match(line):
-            continue
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        assert len(cells) == 6, (
-            f"{PAGE}:{number}: the row for {cells[0]} has {len(cells)} cells; a "
-            "row needs 6: signal, module, when, sender, keyword arguments, "
-            "versions. (A | inside a cell splits it.)"
-        )
-        name, module, _when, _sender, arguments, versions = cells
-        since = SINCE.match(versions)
-        rows[name.strip("`")] = Row(
-            name=name.strip("`"),
-            module=module.strip("`"),
+    for row in signal_table.rows():
+        since = SINCE.match(row.versions)
+        rows[row.name] = Row(
+            name=row.name,
+            module=row.module,
             arguments=tuple(
-                (m["name"], m["only"]) for m in ARGUMENT.finditer(arguments)
+                (m["name"], m["only"]) for m in ARGUMENT.finditer(row.arguments)
             ),
             since=(int(since[1]), int(since[2])) if since else None,
         )
@@ -390,7 +379,7 @@ class BoomMiddleware:
 
 def sent_when(signal):
     """The "Sent when" cell of a signal's row."""
-    for line in PAGE_PATH.read_text().splitlines():
+    for line in signal_table.PAGE_PATH.read_text().splitlines():
         if line.startswith(f"| `{signal}` |"):
             return line.split("|")[3]
     raise AssertionError(f"{PAGE} has no row for `{signal}`.")

@@ -14,19 +14,29 @@ PROFILE_PAGE = "guide/first-receiver/"
     ("query", "expected_page"),
     [
         ("m2m_changed", "guide/model-signals/"),
+        ("post_migrate", "guide/model-signals/"),
+        ("user_login_failed", "guide/auth-signals/"),
+        ("request_finished", "guide/request-signals/"),
         ("Count logins", "exercises/count-logins/"),
     ],
 )
-def test_search_lands_on_the_right_page(page, query, expected_page):
+def test_search_finds_the_page_that_explains_it_in_the_top_3(
+    page, site_url, query, expected_page
+):
     page.goto("")
     page.locator("input.md-search__input").click()
     page.locator("input.md-search__input").press_sequentially(query, delay=20)
-    first = page.locator(".md-search-result__item a").first
-    expect(first).to_be_visible()
+    results = page.locator(".md-search-result__item > a")
+    expect(results.first).to_be_visible()
 
-    first.click()
-
-    expect(page).to_have_url(re.compile(re.escape(expected_page)))
+    links = results.evaluate_all("links => links.map(link => link.href)")
+    found = [re.sub(r"[?#].*", "", link).removeprefix(site_url) for link in links]
+    top_3 = list(dict.fromkeys(found))[:3]  # a page's sections count once
+    assert expected_page in top_3, (
+        f"search for {query!r}: {expected_page} is not in the top 3, {top_3}. "
+        "The reference pages weigh less in search (search.boost in their "
+        "front matter), so that a signal's name leads to the page explaining it."
+    )
 
 
 def test_copy_button_copies_exactly_the_included_section(context, page):

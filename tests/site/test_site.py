@@ -9,6 +9,7 @@ import copyable_apps
 import django
 import django_versions
 import pytest
+import signal_table
 from mkdocs.utils import meta
 
 from tests import pages
@@ -188,4 +189,15 @@ def test_every_app_can_be_downloaded_from_its_box(site):
         for app in pages.apps_shown(page):
             assert f'downloads/{app}.zip"' in html, (
                 f"{pages.name(page)}: the built page has no box linking to {app}.zip"
+            )
+
+
+def test_the_cheat_sheet_holds_every_row_of_the_checked_table(site):
+    html = (site / "reference" / "cheat-sheet" / "index.html").read_text()
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    for row in signal_table.rows():
+        for cell in (row.name, row.sender, row.arguments):
+            assert cell.replace("`", "") in text, (
+                f"docs/reference/cheat-sheet.md (hooks/cheat_sheet.py) does not "
+                f"show {cell!r} of the reference table's row for {row.name}"
             )
