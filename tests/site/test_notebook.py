@@ -113,19 +113,30 @@ def printed(cell):
 
 
 class PageParser(HTMLParser):
-    """What a built notebook page prints: the text of each output."""
+    """What a built notebook page prints: the text outputs of each code cell.
+
+    A cell's output can come in several parts (stdout and stderr interleave
+    as the kernel flushes them), so the parts are kept per cell and joined.
+    """
 
     def __init__(self):
         super().__init__()
-        self.outputs = []
+        self.cells = []  # for each code cell with text output: its parts
+        self._in_new_cell = False
         self._output_depth = 0  # > 0 inside a text output's <div>
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div" and "jp-CodeCell" in (attrs.get("class") or "").split():
+            self._in_new_cell = True
         if tag == "div" and self._output_depth:
             self._output_depth += 1
-        elif tag == "div" and dict(attrs).get("data-mime-type") == "text/plain":
+        elif tag == "div" and attrs.get("data-mime-type") == "text/plain":
             self._output_depth = 1
-            self.outputs.append("")
+            if self._in_new_cell:
+                self.cells.append([])
+                self._in_new_cell = False
+            self.cells[-1].append("")
 
     def handle_endtag(self, tag):
         if tag == "div" and self._output_depth:
@@ -133,14 +144,18 @@ class PageParser(HTMLParser):
 
     def handle_data(self, data):
         if self._output_depth:
-            self.outputs[-1] += data
+            self.cells[-1][-1] += data
 
 
 def parse(html_file):
     parser = PageParser()
     parser.feed(html_file.read_text())
-    # The page puts line breaks around each output's <pre>.
-    parser.outputs = [output.strip("\n") + "\n" for output in parser.outputs]
+    # The page puts line breaks around each output's <pre>; a part can be
+    # empty, when the kernel flushed a stream with nothing new in it.
+    parser.outputs = [
+        "".join(part.strip("\n") + "\n" for part in parts if part.strip("\n"))
+        for parts in parser.cells
+    ]
     return parser
 
 
