@@ -13,6 +13,8 @@ NODE_TOOLS := tests/audit/node_modules/.package-lock.json
 # their examples and the fresh-project checks.
 SITE_SERIES := 6.1
 ON_THE_SITE_SERIES = $(filter $(SITE_SERIES),$(DJANGO))
+# The site, built once by `make test` for every check that reads it.
+BUILT_SITE := .make/site
 # One pytest process per core; the tests of one file stay in one process.
 ON_EVERY_CORE := -n auto --dist loadfile
 # Run again on PostgreSQL, with Redis, which scripts/services.py starts and stops.
@@ -38,10 +40,11 @@ serve: env  ## Serve the site with live reload at http://127.0.0.1:$(PORT)
 test: env system-packages $(NODE_TOOLS)  ## Every check: lint, snippets (SQLite, then PostgreSQL), examples, pages, site, browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest $(ON_EVERY_CORE) \
-		$(if $(ON_THE_SITE_SERIES),,--ignore=tests/site)
+	$(if $(ON_THE_SITE_SERIES),$(VENV)/bin/mkdocs build --strict --quiet -d $(BUILT_SITE))
+	env -u DATABASE_URL -u REDIS_URL $(if $(ON_THE_SITE_SERIES),BUILT_SITE=$(BUILT_SITE)) \
+		$(VENV)/bin/pytest $(ON_EVERY_CORE) $(if $(ON_THE_SITE_SERIES),,--ignore=tests/site)
 	$(VENV)/bin/python scripts/services.py -- $(VENV)/bin/pytest $(ON_EVERY_CORE) $(ON_SERVERS)
-	$(if $(ON_THE_SITE_SERIES),$(VENV)/bin/pytest -n auto tests/browser,@echo "Build, serve and browser checks: on Django $(SITE_SERIES), which builds the site.")
+	$(if $(ON_THE_SITE_SERIES),BUILT_SITE=$(BUILT_SITE) $(VENV)/bin/pytest -n auto tests/browser,@echo "Build, serve and browser checks: on Django $(SITE_SERIES), which builds the site.")
 
 matrix:  ## Every check on every supported Django series
 	@for series in $(SERIES); do $(MAKE) --no-print-directory test DJANGO=$$series || exit 1; done
@@ -50,8 +53,8 @@ $(NODE_TOOLS): tests/audit/package-lock.json
 	npm ci --prefix tests/audit --no-audit --no-fund --loglevel=error
 
 audit: env system-packages $(NODE_TOOLS)  ## Lighthouse on key pages, held to the budget
-	$(VENV)/bin/mkdocs build --strict --quiet -d .make/audit-site
-	$(VENV)/bin/python tests/audit/lighthouse.py .make/audit-site
+	$(VENV)/bin/mkdocs build --strict --quiet -d $(BUILT_SITE)
+	$(VENV)/bin/python tests/audit/lighthouse.py $(BUILT_SITE)
 
 bench: env system-packages  ## Measure test time, build time, live reload and page weight
 	$(VENV)/bin/python scripts/bench.py

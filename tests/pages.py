@@ -177,3 +177,11 @@ def build_site(out: Path) -> Path:
     )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
     return out
+
+
+def built_site(tmp_path_factory) -> Path:
+    """The built site: the one `make test` built just before (BUILT_SITE), or a
+    new build, so that every check reads one build and none builds again."""
+    if built := os.environ.get("BUILT_SITE"):
+        return Path(built).resolve()
+    return build_site(tmp_path_factory.mktemp("site"))

@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def site_url(tmp_path_factory):
-    out = pages.build_site(tmp_path_factory.mktemp("site"))
+    out = pages.built_site(tmp_path_factory)
     url, server = static_server.start(out)
     yield url
     server.shutdown()

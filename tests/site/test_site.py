@@ -25,7 +25,7 @@ CSS_URL = re.compile(
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    return pages.build_site(tmp_path_factory.mktemp("site"))
+    return pages.built_site(tmp_path_factory)
 
 
 class ResourceFinder(HTMLParser):
