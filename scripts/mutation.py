@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 import copyable_apps  # noqa: E402  (the reader's project, as the box sets it up)
 
-SNIPPETS = ROOT / "snippets"
+SNIPPETS = copyable_apps.SNIPPETS
 STAGE = ROOT / ".make" / "mutation"
 SURVIVORS = ROOT / "tests" / "mutation_survivors.toml"
 LISTED = SURVIVORS.relative_to(ROOT).as_posix()
@@ -75,10 +75,6 @@ class Mutant:
 def key(entry: dict) -> tuple[str, str, str]:
     """How a listed survivor names its mutant: file, operator and line."""
     return entry["file"], entry["operator"], entry["line"]
-
-
-def apps() -> list[str]:
-    return sorted(path.parent.name for path in SNIPPETS.glob("*/apps.py"))
 
 
 def shown_modules(app: str) -> list[str]:
@@ -162,7 +158,7 @@ def judge(app: str, mutants: list[Mutant], listed: list[dict]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("apps", nargs="*", help="apps to mutate (default: all)")
-    chosen = parser.parse_args().apps or apps()
+    chosen = parser.parse_args().apps or copyable_apps.apps()
     listed = tomllib.loads(SURVIVORS.read_text()).get("survivor", [])
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
