@@ -161,3 +161,18 @@ def test_diagrams_render(page):
     assert not blank, (
         f"docs/reference/signal-diagrams.md: diagrams not rendered: {blank}"
     )
+
+
+def test_copy_page_as_markdown_copies_the_pages_markdown(context, page, site_url):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("guide/testing/")
+    page.get_by_role("link", name="Copy page as Markdown").click()
+    expect(page.get_by_role("link", name="Copy page as Markdown")).to_have_attribute(
+        "title", "Copied"
+    )
+
+    copied = page.evaluate("navigator.clipboard.readText()")
+    published = page.request.get(f"{site_url}guide/testing.md").text()
+    assert copied == published
+    assert "--8<--" not in copied
+    assert "def recorded(" in copied  # an included file, written out

@@ -18,6 +18,7 @@ from mkdocs.config import load_config
 from tests import pages
 
 HOOK = pages.ROOT / "hooks" / "rebuild_what_changed.py"
+MARKDOWN_COPIES = pages.ROOT / "hooks" / "page_markdown.py"
 PAGES = {
     "index.md": "# Home\n\nThe start.\n",
     "one.md": '# One\n\n```python\n--8<-- "lib/shared.py"\n```\n',
@@ -38,7 +39,7 @@ def project(tmp_path):
         "site_name": "Serve check",
         "theme": {"name": "material", "font": False},
         "plugins": ["search"],
-        "hooks": [str(HOOK)],
+        "hooks": [str(MARKDOWN_COPIES), str(HOOK)],
         "markdown_extensions": [
             "pymdownx.superfences",
             {"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True}},
@@ -118,6 +119,18 @@ def test_a_rebuild_leaves_the_search_index_as_a_clean_build_makes_it(project):
     server.rebuild()  # the home page, whose entries Material's merge mishandles
 
     assert search_entries(server.site) == search_entries(clean_build(project))
+
+
+def test_a_rebuild_leaves_llms_full_txt_as_a_clean_build_makes_it(project):
+    server = Server(project)
+    server.rebuild()
+
+    edit(project / "lib" / "shared.py", "SHARED = 2\n")
+    server.rebuild()  # one.md and two.md rebuilt, the other pages' copies kept
+
+    served = (server.site / "llms-full.txt").read_text()
+    assert "SHARED = 2" in served
+    assert served == (clean_build(project) / "llms-full.txt").read_text()
 
 
 def test_a_change_to_the_configuration_rebuilds_every_page(project):
