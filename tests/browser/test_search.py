@@ -76,7 +76,7 @@ def results(browser, site_url):
     page.goto("")
     found = page.evaluate(ASK_THE_WORKER, list(QUESTIONS))
     page.close()
-    return dict(zip(QUESTIONS, found))
+    return dict(zip(QUESTIONS, found, strict=True))
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
