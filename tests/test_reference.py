@@ -41,6 +41,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template import Context, Template
 from django.test import (
     AsyncClient,
+    AsyncRequestFactory,
     Client,
     RequestFactory,
     SimpleTestCase,
@@ -392,23 +393,6 @@ urlpatterns = [
 ]
 
 
-def asgi_scope(path):
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-
-
 @override_settings(ROOT_URLCONF=__name__)
 class RequestSignals(SignalCheck, TestCase):
     def test_a_wsgi_request_finishes_when_the_server_closes_the_response(self):
@@ -442,7 +426,7 @@ class RequestSignals(SignalCheck, TestCase):
                 body_sent_at.append(len(trace))
 
         with trace_signals() as trace:
-            await ASGIHandler()(asgi_scope("/ok/"), receive, send)
+            await ASGIHandler()(AsyncRequestFactory().get("/ok/").scope, receive, send)
 
         self.assert_sent(trace, "request_started", sender="ASGIHandler", context="ASGI")
         self.assert_sent(trace, "request_finished", sender="ASGIHandler")

@@ -7,7 +7,13 @@ import django
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_finished, request_started
 from django.http import HttpResponse
-from django.test import AsyncClient, Client, TestCase, override_settings
+from django.test import (
+    AsyncClient,
+    AsyncRequestFactory,
+    Client,
+    TestCase,
+    override_settings,
+)
 from django.urls import path, re_path
 
 from .signals import RequestStart
@@ -32,7 +38,7 @@ LOGGER = "request_lifecycle.signals"
 TICKS = [100.0, 100.25]  # perf_counter() at the start, then at the end
 
 
-async def asgi_get(path, query_string=b""):
+async def asgi_get(path):
     """One GET through Django's real ASGI handler, as an ASGI server sends it."""
     messages = []
     body_sent = False
@@ -47,18 +53,7 @@ async def asgi_get(path, query_string=b""):
     async def send(message):
         messages.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query_string,
-        "headers": [(b"host", b"testserver")],
-        "server": ("testserver", 80),
-    }
+    scope = AsyncRequestFactory().get(path).scope
     await ASGIHandler()(scope, receive, send)
     return messages[0]["status"]
 
@@ -213,7 +208,7 @@ class ASGITests(TestCase):
             mock.patch("request_lifecycle.signals.perf_counter", side_effect=TICKS),
             self.assertLogs(LOGGER, "INFO") as logs,
         ):
-            status = await asgi_get("/orders/", query_string=b"token=s3cret")
+            status = await asgi_get("/orders/?token=s3cret")
 
         self.assertEqual(status, 200)
         self.assertEqual(

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import AsyncRequestFactory
 
 from ..signals import FRONT_PAGE_KEY
 
@@ -54,20 +55,7 @@ async def asgi_request(path, messages=({"type": "http.request", "body": b""},)):
     Returns what the handler sent back. After the given messages the client
     stays connected until the handler is done.
     """
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    scope = AsyncRequestFactory().get(path).scope
     incoming = list(messages)
 
     async def receive():

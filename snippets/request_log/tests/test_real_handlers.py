@@ -49,6 +49,9 @@ async def call_asgi(path, disconnect_when=None):
     """Call the project's ASGI application the way an ASGI server does.
 
     The client stays connected, or disconnects once disconnect_when() is true.
+    The scope is written out: AsyncRequestFactory's would carry a non-ASCII
+    path in its WSGI form (UTF-8 bytes read as latin-1), where a server sends
+    it decoded.
     """
     scope = {
         "type": "http",
