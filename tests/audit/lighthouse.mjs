@@ -1,0 +1,33 @@
+// Lighthouse (mobile, its defaults) on each URL given, in one Chromium.
+// Prints one JSON line per page: its category scores, and the audits that
+// cost points. Usage: node lighthouse.mjs [--only=performance] URL...
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse from "lighthouse";
+
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith("--only="))?.slice(7);
+const urls = args.filter((a) => !a.startsWith("--"));
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  chromeFlags: ["--headless=new", ...JSON.parse(process.env.CHROMIUM_ARGS || "[]")],
+});
+try {
+  for (const url of urls) {
+    const { lhr } = await lighthouse(url, {
+      port: chrome.port,
+      output: "json",
+      logLevel: "error",
+      ...(only && { onlyCategories: [only] }),
+    });
+    const categories = {};
+    for (const [id, category] of Object.entries(lhr.categories)) {
+      const costly = category.auditRefs
+        .filter((ref) => ref.weight && lhr.audits[ref.id].score !== null && lhr.audits[ref.id].score < 1)
+        .map((ref) => `${ref.id} (${lhr.audits[ref.id].displayValue || "failed"})`);
+      categories[id] = { score: category.score, costly };
+    }
+    console.log(JSON.stringify({ url, categories }));
+  }
+} finally {
+  await chrome.kill();
+}
