@@ -68,6 +68,16 @@ document.addEventListener("change", event => {
   toggle.parentElement.querySelector(`label.md-nav__link[for="${toggle.id}"]`)?.focus()
 })
 
+// A section of the drawer slides in from the right. A Tab before it is in
+// place makes the browser scroll the drawer sideways to show the focused
+// link, and the whole drawer then stays shifted out of view: the drawer
+// never scrolls sideways.
+document.addEventListener("scroll", event => {
+  const wrap = event.target
+  if (wrap instanceof Element && wrap.scrollLeft && wrap.matches(".md-sidebar--primary .md-sidebar__scrollwrap"))
+    wrap.scrollLeft = 0
+}, true)
+
 // The skip link moves the focus, not only the view, to the page's heading, so
 // that the next Tab goes on from there into the article. Material's instant
 // navigation does not see the click: it may load the page again and replace

@@ -36,8 +36,7 @@ DESCRIBE = """e => {
 }"""
 # A radio button that Material hides and draws as a label shows the focus on
 # that label (the colour toggle: the label after it) or, for content tabs, on
-# the row of tab labels. A text field shows its caret instead (Material's
-# search field also opens the search dialog around it).
+# the row of tab labels.
 DRAWN_BY = """e => {
   const drawn_by = [e, ...(e.labels || [])]
   const next = e.nextElementSibling
@@ -48,7 +47,7 @@ DRAWN_BY = """e => {
 }"""
 # Whether the reader can see the focused element (or what draws it):
 # rendered, not see-through, and on the screen. (Opacity is animated: the
-# caller waits for it.)
+# caller waits for it, or turns transitions off.)
 IS_SEEN = f"""() => ({DRAWN_BY})(document.activeElement).some(e => {{
   if (!e.checkVisibility({{opacityProperty: true, visibilityProperty: true}}))
     return false
@@ -56,16 +55,42 @@ IS_SEEN = f"""() => ({DRAWN_BY})(document.activeElement).some(e => {{
   return box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
     && box.left < innerWidth && box.top < innerHeight
 }})"""
-# Whether the focus shows: an outline or a shadow on the element or on what
-# draws it.
-SHOWS_FOCUS = f"""e => e.matches("input[type=text], input[type=search]")
-  || ({DRAWN_BY})(e).some(x => {{
+# One step of a walk round the page, run after each Tab. The focus shows on
+# an element (or what draws it) if it has an outline or a shadow while
+# focused that it no longer has once the focus has moved on: compared with
+# itself, so that a shadow it always has (the line under content tabs) does
+# not count. So each step judges the stop before it, and remembers this one.
+# A text field shows its caret instead (Material's search field also opens
+# the search dialog around it).
+FOCUS_STEP = f"""() => {{
+  const drawn = ({DRAWN_BY})
+  const marks = els => els.map(x => {{
     const s = getComputedStyle(x)
-    return (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
-      || s.boxShadow !== "none"
-  }})"""
+    const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0
+    return (outline ? [s.outlineStyle, s.outlineWidth, s.outlineColor].join() : "")
+      + (s.boxShadow !== "none" ? s.boxShadow : "")
+  }})
+  const before = window.focusWalk, e = document.activeElement
+  const step = {{here: ({DESCRIBE})(e), seen: ({IS_SEEN})()}}
+  if (before) {{
+    const after = marks(before.drawn)
+    step.before = before.here
+    step.beforeShowed = before.caret
+      || before.marks.some((mark, i) => mark && mark !== after[i])
+  }}
+  const drawnHere = drawn(e)
+  window.focusWalk = {{
+    here: step.here, drawn: drawnHere, marks: marks(drawnHere),
+    caret: e.matches("input[type=text], input[type=search]"),
+  }}
+  return step
+}}"""
 # Every element in the page's content that scrolls sideways now, in order.
-SCROLLERS = """() => [...document.querySelectorAll(".md-content *")].filter(e => {
+# (Not the thousands of highlighted tokens inside a code block: only its
+# <code> may scroll.)
+SCROLLERS = """() => [...document.querySelectorAll(
+  ".md-content :is(pre > code, :not(pre *))"
+)].filter(e => {
   const overflow = getComputedStyle(e).overflowX
   return (overflow === "auto" || overflow === "scroll")
     && e.scrollWidth > e.clientWidth + 1
@@ -313,11 +338,13 @@ def test_tab_reaches_and_arrow_right_scrolls_every_wide_region(
     scrolled = set()
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
-        if page.evaluate(
-            "document.activeElement.matches('details:not([open]) > summary')"
-        ):
+        summary, region, in_article = page.evaluate("""() => {
+          const e = document.activeElement
+          return [e.matches("details:not([open]) > summary"),
+                  e.dataset.wideRegion ?? null, !!e.closest("article")]
+        }""")
+        if summary:
             page.keyboard.press("Enter")  # open it: its code is next
-        region = page.evaluate("document.activeElement.dataset.wideRegion")
         if region is not None and region not in scrolled:
             page.keyboard.press("ArrowRight")
             try:
@@ -329,7 +356,7 @@ def test_tab_reaches_and_arrow_right_scrolls_every_wide_region(
                     f"{where}: ArrowRight did not scroll {describe_focus(page)}"
                 )
             scrolled.add(region)
-        if page.evaluate("!document.activeElement.closest('article')"):
+        if not in_article:
             break  # past the article
     missed = page.evaluate(
         """seen => [...document.querySelectorAll("[data-wide-region]")]
@@ -361,23 +388,24 @@ def walk_checking_focus_shows(page, where, limit=MAX_TABS):
     first, unseen, unmarked = None, [], []
     for _ in range(limit):
         page.keyboard.press("Tab")
-        here = describe_focus(page)
-        if here == first or page.evaluate("document.activeElement === document.body"):
+        step = page.evaluate(FOCUS_STEP)
+        if "before" in step and not step["beforeShowed"]:
+            unmarked.append(step["before"])
+        if step["here"] in (first, "nothing (the page itself)"):
             break  # round the page and back
-        first = first or here
-        if not page.evaluate(IS_SEEN):
-            unseen.append(here)
-        elif not page.evaluate(f"({SHOWS_FOCUS})(document.activeElement)"):
-            unmarked.append(here)
+        first = first or step["here"]
+        if not step["seen"]:
+            unseen.append(step["here"])
     assert not unseen, (
         f"{where}: Tab moves the focus to {len(unseen)} things the reader cannot "
         f"see (hidden, transparent or off the screen): {'; '.join(unseen)}. Take "
         "them out of the tab order while hidden (visibility: hidden)."
     )
     assert not unmarked, (
-        f"{where}: the focus does not show (no outline, no box-shadow) on "
-        f"{len(unmarked)} stops: {'; '.join(dict.fromkeys(unmarked))}. Give them "
-        "a :focus-visible outline in docs/stylesheets/extra.css."
+        f"{where}: the focus does not show (no outline or box-shadow that comes "
+        f"with the focus) on {len(unmarked)} stops: "
+        f"{'; '.join(dict.fromkeys(unmarked))}. Give them a :focus-visible "
+        "outline in docs/stylesheets/extra.css."
     )
 
 
