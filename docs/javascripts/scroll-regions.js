@@ -1,11 +1,25 @@
 // A code block or a table that scrolls sideways can be scrolled with the
 // keyboard: each gets a place in the tab order. Material does this for code
 // blocks only once they come into view (content.lazy) and only on devices
-// with a mouse; this covers every one, on every page, tables included.
+// with a mouse; this covers every one, on every page, tables included. For a
+// table the element that scrolls is Material's wrapper around it.
+const SCROLL_REGIONS = ".md-typeset pre > code, .md-typeset .md-typeset__scrollwrap, .md-typeset table"
+const overflows = region => region.scrollWidth > region.clientWidth
+
 function focusScrollRegions() {
-  for (const region of document.querySelectorAll(".md-typeset pre > code, .md-typeset table")) {
-    if (region.scrollWidth > region.clientWidth) region.tabIndex = 0
+  for (const region of document.querySelectorAll(SCROLL_REGIONS)) {
+    if (overflows(region)) region.tabIndex = 0
   }
 }
 document$.subscribe(focusScrollRegions)  // each page, with instant navigation too
 window.addEventListener("resize", focusScrollRegions)
+
+// On a device without hover (a tablet or a phone with a keyboard), Material
+// takes a code block out of the tab order again when it mounts it, as it
+// comes into view: put it back.
+new MutationObserver(changes => {
+  for (const { target } of changes) {
+    if (!target.hasAttribute("tabindex") && target.matches(SCROLL_REGIONS) && overflows(target))
+      target.tabIndex = 0
+  }
+}).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["tabindex"] })

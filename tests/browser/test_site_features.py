@@ -119,7 +119,7 @@ def phone(browser, site_url):
 
 def test_narrow_layout_navigation_works(phone):
     phone.goto("")
-    phone.locator("label.md-header__button[for=__drawer]").click()
+    phone.get_by_role("button", name="Navigation").click()
     drawer = phone.locator("nav.md-nav--primary")
     drawer.locator("label.md-nav__link", has_text="Guide").click()  # open the section
 
