@@ -102,6 +102,11 @@ def trim(source: Path, target: Path) -> None:
 
 
 def fetch_pyodide() -> None:
+    if not shutil.which("npm"):
+        raise SystemExit(
+            "browser_runtime/fetch.py: no npm on the PATH; install Node.js 18 or "
+            "newer with npm (apt-get install nodejs npm)"
+        )
     subprocess.run(
         [*("npm", "ci", "--prefix", str(HERE)), "--no-audit", "--no-fund", "-q"],
         check=True,

@@ -5,6 +5,7 @@
 // SITE is a built site (mkdocs build). jobs.json is a list of
 //   {"app": "profiles", "kind": "demo", "file": "profiles/demo.py", "code": "..."}
 //   {"app": "profiles", "kind": "tests", "files": {"profiles/signals.py": "..."}}
+// (any other kind, "skeleton", runs the tests as well: a name for the result)
 // Consecutive jobs of one app (and the same `files`) share one Python, as
 // the runs on one page share one Worker. Each job's result is printed as a
 // line of JSON; the last line lists every request that tried to leave the

@@ -4,7 +4,8 @@ Under each code block that includes a demo (`--8<-- "snippets/<app>/demo*.py"`)
 this hook puts a "Run this code" button, and under the first block on a page
 that includes an app's tests a "Run the tests" button. A demo or an app that
 cannot run in a browser tab gets a line saying why instead, from
-browser_runtime/not_runnable.toml. docs/javascripts/run-code.js makes the
+browser_runtime/runs.toml, which also names the app a demo runs with when it
+needs more than its own. docs/javascripts/run-code.js makes the
 buttons work; nothing else loads until one is clicked.
 
 The site then carries, under runtime/, what a click loads (loader.mjs says
@@ -22,16 +23,18 @@ import mimetypes
 import re
 import tomllib
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from copyable_apps import EPOCH, apps, declaration
+from exercise_skeletons import app_of, starting_point
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from page_includes import INCLUDE
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME = ROOT / "browser_runtime"
-NOT_RUNNABLE = RUNTIME / "not_runnable.toml"
+RUNS = RUNTIME / "runs.toml"
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+|~~~+)")
 DEMO = re.compile(r"^snippets/(?P<app>[a-z_]+)/(?P<name>demo[a-z_]*\.py)$")
 TESTS = re.compile(r"^snippets/(?P<app>[a-z_]+)/tests(\.py|/test_[a-z_]+\.py)$")
@@ -52,10 +55,24 @@ def _fetch_module():
 fetch = _fetch_module()
 
 
-def not_runnable() -> dict[str, dict[str, str]]:
-    """{"demos": {"app/demo.py": why}, "tests": {"app": why}}."""
-    data = tomllib.loads(NOT_RUNNABLE.read_text())
-    return {"demos": data.get("demos", {}), "tests": data.get("tests", {})}
+@dataclass(frozen=True)
+class Runs:
+    """browser_runtime/runs.toml: what runs with which app, what cannot run."""
+
+    demo_app: dict[str, str]  # "orders/demo.py" -> "loyalty"
+    demos_cannot: dict[str, str]  # "async_receivers/demo.py" -> why
+    tests_cannot: dict[str, str]  # "async_receivers" -> why
+
+    def app_of(self, demo: str) -> str:
+        return self.demo_app.get(demo, demo.split("/")[0])
+
+
+def runs() -> Runs:
+    data = tomllib.loads(RUNS.read_text())
+    cannot = data.get("cannot_run", {})
+    return Runs(
+        data.get("demo_app", {}), cannot.get("demos", {}), cannot.get("tests", {})
+    )
 
 
 def python_zip() -> bytes:
@@ -101,8 +118,12 @@ def on_files(files, config):
     return files
 
 
+LABELS = {"demo": "Run this code", "tests": "Run the tests"}
+LABELS["exercise"] = "Run the exercise's tests"
+
+
 def button(kind: str, app: str, file: str = "") -> str:
-    label = "Run this code" if kind == "demo" else "Run the tests"
+    label = LABELS[kind]
     data = f' data-file="{html.escape(file)}"' if file else ""
     return (
         f'<button type="button" class="md-button run-code" data-run="{kind}" '
@@ -110,13 +131,17 @@ def button(kind: str, app: str, file: str = "") -> str:
     )
 
 
-def unavailable(why: str) -> str:
-    return f"*Runs only in a project of your own: {why}.*{{ .run-code-unavailable }}"
+TESTS_RUN = "Its tests run"
+
+
+def unavailable(why: str, what: str = "Runs") -> str:
+    line = f"{what} only in a project of your own: {why}."
+    return f"*{line}*{{ .run-code-unavailable }}"
 
 
 def widgets(markdown: str, where: str) -> str:
     """The markdown with a button (or the reason) after each demo block."""
-    skipped = not_runnable()
+    known = runs()
     lines, out = markdown.splitlines(), []
     tests_done: set[str] = set()
     fence, indent, found = None, "", []
@@ -136,12 +161,15 @@ def widgets(markdown: str, where: str) -> str:
         for path in found:
             if demo := DEMO.match(path):
                 key = f"{demo['app']}/{demo['name']}"
-                why = skipped["demos"].get(key)
-                html_or_md = unavailable(why) if why else button("demo", demo[1], key)
+                why = known.demos_cannot.get(key)
+                app = known.app_of(key)
+                html_or_md = unavailable(why) if why else button("demo", app, key)
             elif (tests := TESTS.match(path)) and tests["app"] not in tests_done:
                 tests_done.add(tests["app"])
-                why = skipped["tests"].get(tests["app"])
-                html_or_md = unavailable(why) if why else button("tests", tests[1])
+                why = known.tests_cannot.get(tests["app"])
+                html_or_md = (
+                    unavailable(why, TESTS_RUN) if why else button("tests", tests[1])
+                )
             else:
                 continue
             out.extend(["", indent + html_or_md, ""])
@@ -150,5 +178,38 @@ def widgets(markdown: str, where: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def try_it_here(markdown: str, source: str, where: str) -> str:
+    """An exercise page: its skeleton and a button, before "## Solution".
+
+    The app is read from the page's source: hooks/use_this_app.py may have
+    replaced its line already."""
+    app = app_of(source)
+    if app is None or "\n## Solution\n" not in markdown:
+        raise PluginError(
+            f"{where}: an exercise needs its `<!-- use this app: <app> -->` line "
+            "(its solution app) and a `## Solution` heading, where the exercise "
+            "to try goes before"
+        )
+    try:
+        path, code = starting_point(app)
+    except ValueError as error:
+        raise PluginError(f"{where}: {error}") from None
+    why = runs().tests_cannot.get(app)
+    section = (
+        "## Try it here\n\n"
+        f"Write the receivers in `snippets/{path}`, then run the app's own tests "
+        "against them, here in your browser. The rest of the app (models, "
+        "tests) is the solution's.\n\n"
+        f'```python title="Your snippets/{path}"\n{code}```\n\n'
+        + (unavailable(why, TESTS_RUN) if why else button("exercise", app, path))
+        + "\n\n"
+    )
+    return markdown.replace("\n## Solution\n", f"\n{section}## Solution\n", 1)
+
+
 def on_page_markdown(markdown, page, config, files):
-    return widgets(markdown, f"docs/{page.file.src_uri}")
+    where = f"docs/{page.file.src_uri}"
+    if page.file.src_uri.startswith("exercises/") and page.file.name != "index":
+        source = Path(page.file.abs_src_path).read_text()
+        markdown = try_it_here(markdown, source, where)
+    return widgets(markdown, where)

@@ -4,6 +4,7 @@ browser_runtime/loader.mjs calls start() once per Python (one per app), then
 run_demo() or run_tests() for each click. Each returns JSON for the page.
 """
 
+import io
 import json
 import os
 import sqlite3
@@ -135,12 +136,16 @@ def run_tests(label: str) -> str:
         def get_resultclass(self):
             return _Recorded
 
+        def get_test_runner_kwargs(self):
+            # The page lists each test's outcome: unittest's report goes nowhere.
+            return {**super().get_test_runner_kwargs(), "stream": io.StringIO()}
+
         def run_suite(self, suite, **kwargs):
             self.result = super().run_suite(suite, **kwargs)
             return self.result
 
     fresh_state()
-    runner = Runner(verbosity=1, interactive=False)
+    runner = Runner(verbosity=0, interactive=False)
     teardown_test_environment()  # the runner sets it up and tears it down itself
     try:
         runner.run_tests([label])

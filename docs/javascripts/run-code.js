@@ -25,7 +25,15 @@
     const key = JSON.stringify([job.app, job.files ?? {}]);
     let entry = workers.get(key);
     if (!entry) {
-      entry = { worker: new Worker(WORKER, { type: "module" }), started: false };
+      // An exercise's earlier version is not run again: free its memory.
+      for (const [other, old] of workers) {
+        if (job.files && old.app === job.app && old.edited) {
+          old.worker.terminate();
+          workers.delete(other);
+        }
+      }
+      const worker = new Worker(WORKER, { type: "module" });
+      entry = { worker, app: job.app, edited: Boolean(job.files), started: false };
       workers.set(key, entry);
     }
     const id = ++lastId;
@@ -67,10 +75,11 @@
       return holder.nextElementSibling;
     }
     const box = element("div", { class: "run-code-panel" });
-    if (button.dataset.run === "demo") {
+    if (button.dataset.run !== "tests") {
       const code = holder.previousElementSibling?.querySelector("code")?.textContent ?? "";
       const id = `run-code-${++lastId}`;
-      box.append(element("label", { for: id }, `Edit ${button.dataset.file}, then run it again (Ctrl+Enter)`));
+      const then = button.dataset.run === "demo" ? "run it again" : "run the tests";
+      box.append(element("label", { for: id }, `Edit ${button.dataset.file}, then ${then} (Ctrl+Enter)`));
       const editor = element("textarea", {
         id, class: "run-code-editor", spellcheck: "false", autocapitalize: "off",
         rows: String(Math.min(code.split("\n").length + 1, 25)),
@@ -133,8 +142,11 @@
     button.disabled = true;
     const began = performance.now();
     const write = (line) => output.append(`${line}\n`);
-    const job = { app: button.dataset.app, kind: button.dataset.run };
-    if (editor) Object.assign(job, { file: button.dataset.file, code: editor.value });
+    const kind = button.dataset.run;
+    const file = button.dataset.file;
+    const job = { app: button.dataset.app, kind: kind === "demo" ? "demo" : "tests" };
+    if (kind === "demo") Object.assign(job, { file, code: editor.value });
+    if (kind === "exercise") job.files = { [file]: editor.value };
     try {
       const result = await run(job, { progress: (text) => (status.textContent = text), stdout: write, stderr: write });
       const took = `${((performance.now() - began) / 1000).toFixed(1)} s`;

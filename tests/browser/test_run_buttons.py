@@ -107,3 +107,23 @@ def test_run_the_tests_lists_each_test_passed(page, requests):
     )
     assert outcomes and set(outcomes) <= {"passed", "skipped"}, outcomes
     assert not outside(requests), f"requests left 127.0.0.1: {outside(requests)}"
+
+
+def test_an_exercise_fails_as_given_and_passes_with_the_solution(page, requests):
+    page.goto("exercises/title-case-titles/")
+    button = run_button(page, "blog/signals.py", kind="exercise")
+    button.click()
+    panel = page.locator(".run-code-panel").first
+    status = panel.locator(".run-code-status")
+    expect(status).to_have_text(re.compile(r"^Failed"), timeout=FIRST_RUN_MS)
+    expect(
+        panel.locator('.run-code-tests li[data-outcome="error"]').first
+    ).to_contain_text("title_case")
+
+    editor = panel.get_by_label(re.compile("^Edit blog/signals.py"))
+    editor.fill((pages.SNIPPETS / "blog" / "signals.py").read_text())
+    button.click()
+    expect(status).to_have_text(
+        re.compile(r"^\d+ tests, 0 failed, 0 errors"), timeout=FIRST_RUN_MS
+    )
+    assert not outside(requests), f"requests left 127.0.0.1: {outside(requests)}"

@@ -5,21 +5,34 @@ Web Worker uses (browser_runtime/loader.mjs), from the files of the built
 site, in one Node process for all: each demo a page can run must print
 exactly its `#>` lines, each app's tests must pass through Django's test
 runner, and nothing may be fetched from outside the site. What cannot run in
-a browser is listed, with why, in browser_runtime/not_runnable.toml; each
-entry there must still fail here, or it is taken off.
+a browser is listed, with why, in browser_runtime/runs.toml; each entry
+there must still fail here, or it is taken off.
 """
 
 import json
 import shutil
 import subprocess
-import tomllib
-
 import pytest
+from exercise_skeletons import app_of, starting_point
+from run_in_browser import runs
 
 from tests import pages
 
 RUNTIME = pages.ROOT / "browser_runtime"
-NOT_RUNNABLE = tomllib.loads((RUNTIME / "not_runnable.toml").read_text())
+RUNS = runs()
+LIST = "browser_runtime/runs.toml"
+# Each exercise page's solution app, whose tests run in the browser.
+EXERCISES = {
+    app: page
+    for page in sorted((pages.DOCS / "exercises").glob("*.md"))
+    if (app := app_of(page.read_text())) and app not in RUNS.tests_cannot
+}
+
+
+def solution(app) -> dict[str, str]:
+    """The exercise's file as the solution has it, given as the reader's code."""
+    path, _ = starting_point(app)
+    return {path: (pages.SNIPPETS / path).read_text()}
 DEMOS = pages.demo_files()
 LABELS = pages.test_labels()
 
@@ -29,15 +42,23 @@ def key(demo) -> str:
 
 
 def jobs() -> list[dict]:
-    """Every demo, then the app's tests, app by app: one Python per app."""
-    found = []
-    for app in sorted({d.parent.name for d in DEMOS} | set(LABELS)):
-        for demo in (d for d in DEMOS if d.parent.name == app):
-            code = demo.read_text()
-            found.append({"app": app, "kind": "demo", "file": key(demo), "code": code})
-        if app in LABELS:
-            found.append({"app": app, "kind": "tests"})
-    return found
+    """Every demo, then the app's tests, app by app: one Python per app.
+
+    An exercise's app runs with its solution's file given as the reader's
+    (the one Python runs its demos and the solution's tests), and once more
+    with the skeleton the page starts from."""
+    found = [
+        {"app": RUNS.app_of(key(d)), "kind": "demo", "file": key(d), "code": d.read_text()}
+        for d in DEMOS
+    ]
+    found += [{"app": app, "kind": "tests"} for app in LABELS]
+    for job in found:
+        if job["app"] in EXERCISES:
+            job["files"] = solution(job["app"])
+    for app in EXERCISES:
+        path, code = starting_point(app)
+        found.append({"app": app, "kind": "skeleton", "files": {path: code}})
+    return sorted(found, key=lambda job: (job["app"], job["kind"] == "skeleton"))
 
 
 def run_in_node(site, job_list) -> tuple[list[dict], list[str]]:
@@ -73,18 +94,18 @@ def where(demo) -> str:
 @pytest.mark.parametrize("demo", DEMOS, ids=key)
 def test_each_demo_prints_its_lines_in_the_browser_runtime(demo, results):
     result = results["demo", key(demo)]
-    why_not = NOT_RUNNABLE["demos"].get(key(demo))
+    why_not = RUNS.demos_cannot.get(key(demo))
     printed = result["stdout"]
     expected = pages.printed_output(demo)
     if why_not:
         assert not result["ok"] or printed != expected, (
             f"{where(demo)} runs in the browser runtime now: take it off "
-            "[demos] in browser_runtime/not_runnable.toml"
+            f"[cannot_run.demos] in {LIST}"
         )
         return
     assert result["ok"], (
         f"{where(demo)} failed in the browser runtime. Fix it, or list it with "
-        f"why under [demos] in browser_runtime/not_runnable.toml:\n{result['error']}"
+        f"why under [cannot_run.demos] in {LIST}:\n{result['error']}"
     )
     assert printed == expected, (
         f"{where(demo)} printed other lines in the browser runtime than its #> "
@@ -93,20 +114,36 @@ def test_each_demo_prints_its_lines_in_the_browser_runtime(demo, results):
     )
 
 
+@pytest.mark.parametrize("app", sorted(EXERCISES))
+def test_each_exercises_skeleton_fails_its_tests_and_its_solution_passes(app, results):
+    page = pages.name(EXERCISES[app])
+    skeleton, with_solution = results["skeleton", app], results["tests", app]
+    failed = [t for t in skeleton.get("tests", []) if t["outcome"] != "passed"]
+    assert not skeleton["ok"] and failed, (
+        f"{page}: the tests of snippets/{app}/ pass (or do not run) with the "
+        "skeleton the page starts from (hooks/exercise_skeletons.py): the "
+        f"exercise has nothing to do.\n{skeleton.get('error', '')}"
+    )
+    assert with_solution["ok"], (
+        f"{page}: the solution's snippets/{starting_point(app)[0]}, given as the "
+        "reader's code, fails the app's tests in the browser runtime"
+    )
+
+
 @pytest.mark.parametrize("app", LABELS)
 def test_each_apps_tests_pass_in_the_browser_runtime(app, results):
     result = results["tests", app]
-    why_not = NOT_RUNNABLE["tests"].get(app)
+    why_not = RUNS.tests_cannot.get(app)
     failed = [t for t in result.get("tests", []) if t["outcome"] in ("failed", "error")]
     if why_not:
         assert not result["ok"], (
             f"the tests of snippets/{app}/ pass in the browser runtime now: take "
-            "the app off [tests] in browser_runtime/not_runnable.toml"
+            f"the app off [cannot_run.tests] in {LIST}"
         )
         return
     details = "\n\n".join(f"{t['test']}: {t['outcome']}\n{t['detail']}" for t in failed)
     assert result["ok"] and result.get("tests"), (
         f"the tests of snippets/{app}/ fail in the browser runtime. Fix them, or "
-        "list the app with why under [tests] in browser_runtime/not_runnable.toml:"
+        f"list the app with why under [cannot_run.tests] in {LIST}:"
         f"\n{result.get('error') or details}"
     )

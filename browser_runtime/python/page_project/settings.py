@@ -60,6 +60,11 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 
+# Pyodide's hashlib has no pbkdf2_hmac, which Django's default hasher needs
+# (it comes from OpenSSL, which Pyodide does not bundle). Fast and insecure,
+# as Django's docs suggest for tests; nothing here ever leaves the tab.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # As in snippet_project, where the pages' `#>` lines were recorded.
 LOGGING = {
     "version": 1,
