@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from scripts import static_server
 from tests import pages
 
 RUNTIME_FILE = re.compile(r"(\.wasm|/pyodide[^/]*|\.whl|\.zip|/runtime/)([?#]|$)")
@@ -127,3 +128,24 @@ def test_an_exercise_fails_as_given_and_passes_with_the_solution(page, requests)
         re.compile(r"^\d+ tests, 0 failed, 0 errors"), timeout=FIRST_RUN_MS
     )
     assert not outside(requests), f"requests left 127.0.0.1: {outside(requests)}"
+
+
+def test_run_works_from_a_subpath_as_on_github_pages(browser, site_folder, tmp_path):
+    """A project site lives under /<repository>/: every URL must be relative."""
+    (tmp_path / "django-signals-guide").symlink_to(site_folder)
+    base, server = static_server.start(tmp_path)
+    context = browser.new_context(base_url=base)
+    seen = []
+    context.on("request", lambda request: seen.append(urlsplit(request.url).path))
+    try:
+        page = context.new_page()
+        page.goto("django-signals-guide/guide/first-receiver/")
+        run_button(page, "profiles/demo.py").click()
+        expect(page.locator(".run-code-status").first).to_have_text(
+            re.compile(r"^Done in"), timeout=FIRST_RUN_MS
+        )
+    finally:
+        context.close()
+        server.shutdown()
+    elsewhere = [p for p in seen if not p.startswith("/django-signals-guide/")]
+    assert not elsewhere, f"fetched outside the site's subpath: {elsewhere}"
