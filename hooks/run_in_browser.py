@@ -122,12 +122,14 @@ LABELS = {"demo": "Run this code", "tests": "Run the tests"}
 LABELS["exercise"] = "Run the exercise's tests"
 
 
+# Neither the buttons nor the reasons are worth a place in the search index,
+# which every page downloads.
 def button(kind: str, app: str, file: str = "") -> str:
     label = LABELS[kind]
     data = f' data-file="{html.escape(file)}"' if file else ""
     return (
-        f'<button type="button" class="md-button run-code" data-run="{kind}" '
-        f'data-app="{app}"{data}>{label}</button>'
+        '<button type="button" class="md-button md-button--primary run-code" '
+        f'data-run="{kind}" data-app="{app}"{data} data-search-exclude>{label}</button>'
     )
 
 
@@ -136,7 +138,7 @@ TESTS_RUN = "Its tests run"
 
 def unavailable(why: str, what: str = "Runs") -> str:
     line = f"{what} only in a project of your own: {why}."
-    return f"*{line}*{{ .run-code-unavailable }}"
+    return f"*{line}*{{ .run-code-unavailable data-search-exclude }}"
 
 
 def widgets(markdown: str, where: str) -> str:

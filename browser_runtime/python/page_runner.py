@@ -6,6 +6,7 @@ run_demo() or run_tests() for each click. Each returns JSON for the page.
 
 import io
 import json
+import linecache
 import os
 import sqlite3
 import sys
@@ -62,6 +63,8 @@ def fresh_state() -> None:
 def run_demo(code: str, filename: str) -> str:
     """Run a demo as a script, on a fresh database."""
     fresh_state()
+    # So that a traceback shows the lines of the code as the reader edited it.
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     try:
         exec(compile(code, filename, "exec"), {"__name__": "__main__"})
     except BaseException:  # SystemExit and KeyboardInterrupt too: show them

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from scripts import static_server
 from tests import pages
+from tests.browser.test_pages_in_browser import AXE, AXE_RUNS
 
 RUNTIME_FILE = re.compile(r"(\.wasm|/pyodide[^/]*|\.whl|\.zip|/runtime/)([?#]|$)")
 FIRST_RUN_MS = 120_000
@@ -46,6 +47,16 @@ def run_button(page, data_file=None, kind="demo"):
         closed.locator("> summary").click()
     button.scroll_into_view_if_needed()
     return button
+
+
+def panel_violations(page, run_only):
+    """axe's violations in the Run panels; test_pages_in_browser checks the rest."""
+    result = page.evaluate(
+        "([include, options]) => axe.run({include}, options)",
+        [[".run-code-panel"], {"runOnly": run_only, "resultTypes": ["violations"]}],
+    )
+    found = result["violations"]
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found]
 
 
 @pytest.mark.parametrize(("url", "demo"), DEMO_PAGES)
@@ -82,6 +93,13 @@ def test_edited_code_runs_and_an_exception_shows_its_traceback(page, requests):
     editor.press("Control+Enter")
     expect(status).to_have_text(re.compile(r"^Failed"))
     expect(panel.locator(".run-code-error")).to_contain_text("NameError")
+    # The editor, the output and the error box pass axe, in both colour schemes.
+    page.add_script_tag(path=AXE)
+    for system, scheme in (("light", "default"), ("dark", "slate")):
+        page.emulate_media(color_scheme=system)
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+        found = panel_violations(page, AXE_RUNS[system])
+        assert not found, f"guide/first-receiver/ after a failed Run, {system}: {found}"
 
     editor.fill(
         "from django.contrib.auth.models import User\nprint(User.objects.count())\n"
