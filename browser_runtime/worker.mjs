@@ -24,7 +24,13 @@ function say(type, text) {
   postMessage({ id: current, type, text });
 }
 
-self.onmessage = async ({ data }) => {
+// One job at a time, in the order sent: the output goes to the job that made it.
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(() => handle(data));
+};
+
+async function handle(data) {
   current = data.id;
   try {
     project ??= startProject({
@@ -44,4 +50,4 @@ self.onmessage = async ({ data }) => {
   } catch (error) {
     postMessage({ id: data.id, type: "error", text: String(error.message ?? error) });
   }
-};
+}

@@ -19,51 +19,60 @@
     return node;
   }
 
-  // Send one job to the app's Worker; resolves with its result, rejects on
-  // an error or when no answer comes in time (the Worker is then ended).
-  function run(job, on) {
-    const key = JSON.stringify([job.app, job.files ?? {}]);
-    let entry = workers.get(key);
-    if (!entry) {
-      // An exercise's earlier version is not run again: free its memory.
-      for (const [other, old] of workers) {
-        if (job.files && old.app === job.app && old.edited) {
-          old.worker.terminate();
-          workers.delete(other);
-        }
-      }
-      const worker = new Worker(WORKER, { type: "module" });
-      entry = { worker, app: job.app, edited: Boolean(job.files), started: false };
-      workers.set(key, entry);
+  // The Worker for a job's app (and edited files), started when first needed.
+  function workerFor(key, job) {
+    if (workers.has(key)) return workers.get(key);
+    // An exercise's earlier version is not run again: free its memory.
+    for (const old of workers.values()) {
+      if (job.files && old.app === job.app && old.edited) end(old, new Error("Replaced."));
     }
+    const entry = {
+      key, app: job.app, edited: Boolean(job.files), started: false,
+      worker: new Worker(WORKER, { type: "module" }),
+      pending: new Map(), // job id -> {take(message), fail(error)}
+    };
+    entry.worker.onmessage = ({ data }) => entry.pending.get(data.id)?.take(data);
+    entry.worker.onerror = (event) => end(entry, new Error(
+      `The Python worker failed to start: ${event.message ?? "see the browser's console"}`));
+    workers.set(key, entry);
+    return entry;
+  }
+
+  // Stop a Worker: its jobs fail with error; the next click starts afresh.
+  function end(entry, error) {
+    entry.worker.terminate();
+    workers.delete(entry.key);
+    for (const job of entry.pending.values()) job.fail(error);
+    entry.pending.clear();
+  }
+
+  // Send one job to its Worker; resolves with its result, rejects on an
+  // error or when no answer comes in time (the Worker is then ended).
+  function run(job, on) {
+    const entry = workerFor(JSON.stringify([job.app, job.files ?? {}]), job);
     const id = ++lastId;
     const seconds = entry.started ? NEXT_RUN_SECONDS : FIRST_RUN_SECONDS;
     return new Promise((resolve, reject) => {
-      const stop = (error) => {
-        entry.worker.terminate();
-        workers.delete(key);
+      const timer = setTimeout(() => end(entry, new Error(
+        `No answer after ${seconds} s, so Python was stopped. Does the code wait ` +
+        "forever or loop without end? Run it again to start afresh.")), seconds * 1000);
+      const fail = (error) => {
+        clearTimeout(timer);
         reject(error);
       };
-      const timer = setTimeout(
-        () => stop(new Error(`No answer after ${seconds} s, so Python was stopped. ` +
-          "Does the code wait forever or loop without end? Run it again to start afresh.")),
-        seconds * 1000,
-      );
-      entry.worker.onerror = (event) => {
-        clearTimeout(timer);
-        stop(new Error(`The Python worker failed to start: ${event.message ?? "see the console"}`));
-      };
-      entry.worker.onmessage = ({ data }) => {
-        if (data.id !== id) return;
-        if (data.type === "done" || data.type === "error") {
+      const take = (data) => {
+        if (data.type === "done") {
           clearTimeout(timer);
-          if (data.type === "error") return stop(new Error(data.text));
+          entry.pending.delete(id);
           entry.started = true;
           resolve(data.result);
+        } else if (data.type === "error") {
+          end(entry, new Error(data.text));
         } else {
           on[data.type]?.(data.text);
         }
       };
+      entry.pending.set(id, { take, fail });
       entry.worker.postMessage({ id, ...job });
     });
   }
@@ -132,6 +141,7 @@
   }
 
   async function start(button) {
+    if (button.disabled) return; // running already (Ctrl+Enter in the editor)
     const box = panel(button);
     const status = box.querySelector(".run-code-status");
     const output = box.querySelector(".run-code-output");
