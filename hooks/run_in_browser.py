@@ -21,6 +21,7 @@ import io
 import json
 import mimetypes
 import re
+import subprocess
 import tomllib
 import zipfile
 from dataclasses import dataclass
@@ -96,7 +97,14 @@ def manifest() -> dict:
 
 
 def on_config(config):
-    fetch.ensure()  # once per lock: nothing to do when the files are there
+    try:
+        fetch.ensure()  # once per lock: nothing to do when the files are there
+    except (OSError, SystemExit, subprocess.CalledProcessError) as error:
+        raise PluginError(
+            f"The Run buttons' runtime is missing and could not be fetched ({error}). "
+            "Run `make browser-runtime` (browser_runtime/fetch.py), which needs npm "
+            "and PyPI."
+        ) from None
 
 
 def on_files(files, config):

@@ -86,6 +86,16 @@ def results(tmp_path_factory):
     return {(r["kind"], r.get("file") or r["app"]): r for r in found}
 
 
+@pytest.mark.parametrize("demo", DEMOS, ids=key)
+def test_each_demo_on_a_page_has_a_run_button_or_says_why_not(demo, tmp_path_factory):
+    site = pages.built_site(tmp_path_factory)
+    why_not = RUNS.demos_cannot.get(key(demo))
+    shown = f'data-file="{key(demo)}"' if not why_not else why_not
+    for include in [i for i in pages.all_includes() if i.path == f"snippets/{key(demo)}"]:
+        html = (site / pages.built_path(include.page)).read_text()
+        assert shown in html, f"{include.where}: no Run button, nor why, under the demo"
+
+
 def where(demo) -> str:
     shown_on = ", ".join(pages.pages_including(demo)) or "no page"
     return f"snippets/{key(demo)} (shown on {shown_on})"
