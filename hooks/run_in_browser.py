@@ -5,8 +5,10 @@ this hook puts a "Run this code" button, and under the first block on a page
 that includes an app's tests a "Run the tests" button. A demo or an app that
 cannot run in a browser tab gets a line saying why instead, from
 browser_runtime/runs.toml, which also names the app a demo runs with when it
-needs more than its own. docs/javascripts/run-code.js makes the
-buttons work; nothing else loads until one is clicked.
+needs more than its own. An exercise page gets a "Try it here" section
+before its solution: the solution's signals.py with the receivers emptied
+(hooks/exercise_skeletons.py), to edit and test. docs/javascripts/run-code.js
+makes the buttons work; nothing else loads until one is clicked.
 
 The site then carries, under runtime/, what a click loads (loader.mjs says
 what each file is): Pyodide and Django's wheels, fetched from the locks by
@@ -41,7 +43,7 @@ DEMO = re.compile(r"^snippets/(?P<app>[a-z_]+)/(?P<name>demo[a-z_]*\.py)$")
 TESTS = re.compile(r"^snippets/(?P<app>[a-z_]+)/tests(\.py|/test_[a-z_]+\.py)$")
 
 # `mkdocs serve` sends files with the types Python knows; a module Worker
-# and WebAssembly need these two (scripts/static_server.py uses them too).
+# and WebAssembly need these two (scripts/static_server.py sets the same).
 mimetypes.add_type("text/javascript", ".mjs")
 mimetypes.add_type("application/wasm", ".wasm")
 
@@ -150,7 +152,8 @@ def unavailable(why: str, what: str = "Runs") -> str:
 
 
 def widgets(markdown: str, where: str) -> str:
-    """The markdown with a button (or the reason) after each demo block."""
+    """The markdown with a button (or why not) after each block of a demo, and
+    after the first block of each app's tests."""
     known = runs()
     lines, out = markdown.splitlines(), []
     tests_done: set[str] = set()
