@@ -164,7 +164,7 @@ def printed_output(path: Path) -> str:
     return "\n".join(m["text"] or "" for line in lines if (m := PRINTED.match(line)))
 
 
-def test_labels() -> list[str]:
+def apps_with_tests() -> list[str]:
     """The apps under snippets/ with tests of their own (tests.py or tests/)."""
     return sorted(
         p.parent.name if p.name == "tests.py" else p.parent.parent.name

@@ -34,7 +34,7 @@ def solution(app) -> dict[str, str]:
     path, _ = starting_point(app)
     return {path: (pages.SNIPPETS / path).read_text()}
 DEMOS = pages.demo_files()
-LABELS = pages.test_labels()
+LABELS = pages.apps_with_tests()
 
 
 def key(demo) -> str:
