@@ -2,9 +2,10 @@
 
 browser_runtime/run_in_node.mjs starts Python through the loader the pages'
 Web Worker uses (browser_runtime/loader.mjs), from the files of the built
-site, in one Node process for all: each demo a page can run must print
-exactly its `#>` lines, each app's tests must pass through Django's test
-runner, and nothing may be fetched from outside the site. What cannot run in
+site, in two Node processes, one Python per app: each demo a page can run
+must print exactly its `#>` lines, each app's tests must pass through
+Django's test runner, each exercise's starting point must fail them and its
+solution pass, and nothing may be fetched from outside the site. What cannot run in
 a browser is listed, with why, in browser_runtime/runs.toml; each entry
 there must still fail here, or it is taken off.
 """
@@ -12,6 +13,7 @@ there must still fail here, or it is taken off.
 import json
 import shutil
 import subprocess
+
 import pytest
 from exercise_skeletons import app_of, starting_point
 from run_in_browser import runs
@@ -19,6 +21,7 @@ from run_in_browser import runs
 from tests import pages
 
 RUNTIME = pages.ROOT / "browser_runtime"
+NODE_PROCESSES = 2  # the cores of the machines this project is built on
 RUNS = runs()
 LIST = "browser_runtime/runs.toml"
 # Each exercise page's solution app, whose tests run in the browser.
@@ -33,6 +36,8 @@ def solution(app) -> dict[str, str]:
     """The exercise's file as the solution has it, given as the reader's code."""
     path, _ = starting_point(app)
     return {path: (pages.SNIPPETS / path).read_text()}
+
+
 DEMOS = pages.demo_files()
 LABELS = pages.apps_with_tests()
 
@@ -48,7 +53,12 @@ def jobs() -> list[dict]:
     (the one Python runs its demos and the solution's tests), and once more
     with the skeleton the page starts from."""
     found = [
-        {"app": RUNS.app_of(key(d)), "kind": "demo", "file": key(d), "code": d.read_text()}
+        {
+            "app": RUNS.app_of(key(d)),
+            "kind": "demo",
+            "file": key(d),
+            "code": d.read_text(),
+        }
         for d in DEMOS
     ]
     found += [{"app": app, "kind": "tests"} for app in LABELS]
@@ -61,28 +71,51 @@ def jobs() -> list[dict]:
     return sorted(found, key=lambda job: (job["app"], job["kind"] == "skeleton"))
 
 
-def run_in_node(site, job_list) -> tuple[list[dict], list[str]]:
-    """Results in the order of job_list, and the URLs that Node refused."""
+def run_in_node(site, job_list, folder) -> tuple[list[dict], list[str]]:
+    """The results, and the URLs that Node refused to fetch.
+
+    The apps are shared between NODE_PROCESSES processes, each app's jobs in
+    one: a Python start costs seconds, and this is the suite's longest file."""
     if not shutil.which("node"):
-        pytest.fail("No node on the PATH: install Node.js 20 or newer (nodejs).")
-    done = subprocess.run(
-        ["node", RUNTIME / "run_in_node.mjs", site],
-        input=json.dumps(job_list),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    lines = [json.loads(line) for line in done.stdout.splitlines() if line]
-    if done.returncode or not lines or "refused" not in lines[-1]:
-        pytest.fail(f"run_in_node.mjs failed ({done.returncode}):\n{done.stderr}")
-    return lines[:-1], lines[-1]["refused"]
+        pytest.fail("No node on the PATH: install Node.js 18 or newer (nodejs).")
+    apps = sorted({job["app"] for job in job_list})
+    running = []
+    for n in range(NODE_PROCESSES):
+        share = [
+            job for job in job_list if apps.index(job["app"]) % NODE_PROCESSES == n
+        ]
+        (folder / f"jobs-{n}.json").write_text(json.dumps(share))
+        with (
+            open(folder / f"jobs-{n}.json") as jobs_in,
+            open(folder / f"results-{n}.jsonl", "w") as results_out,
+            open(folder / f"errors-{n}.txt", "w") as errors_out,
+        ):
+            command = ["node", RUNTIME / "run_in_node.mjs", site]
+            running.append(
+                subprocess.Popen(
+                    command, stdin=jobs_in, stdout=results_out, stderr=errors_out
+                )
+            )
+    found, refused = [], []
+    for n, process in enumerate(running):
+        returncode = process.wait(timeout=900)
+        text = (folder / f"results-{n}.jsonl").read_text()
+        lines = [json.loads(line) for line in text.splitlines() if line]
+        if returncode or not lines or "refused" not in lines[-1]:
+            errors = (folder / f"errors-{n}.txt").read_text()
+            pytest.fail(f"run_in_node.mjs failed ({returncode}):\n{errors}")
+        found += lines[:-1]
+        refused += lines[-1]["refused"]
+    return found, refused
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     site = pages.built_site(tmp_path_factory)
-    found, refused = run_in_node(site, jobs())
-    assert not refused, f"Python in Node tried to fetch from outside the site: {refused}"
+    found, refused = run_in_node(site, jobs(), tmp_path_factory.mktemp("node"))
+    assert not refused, (
+        f"Python in Node tried to fetch from outside the site: {refused}"
+    )
     return {(r["kind"], r.get("file") or r["app"]): r for r in found}
 
 
@@ -90,8 +123,10 @@ def results(tmp_path_factory):
 def test_each_demo_on_a_page_has_a_run_button_or_says_why_not(demo, tmp_path_factory):
     site = pages.built_site(tmp_path_factory)
     why_not = RUNS.demos_cannot.get(key(demo))
-    shown = f'data-file="{key(demo)}"' if not why_not else why_not
-    for include in [i for i in pages.all_includes() if i.path == f"snippets/{key(demo)}"]:
+    shown = why_not or f'data-file="{key(demo)}"'
+    for include in [
+        i for i in pages.all_includes() if i.path == f"snippets/{key(demo)}"
+    ]:
         html = (site / pages.built_path(include.page)).read_text()
         assert shown in html, f"{include.where}: no Run button, nor why, under the demo"
 
