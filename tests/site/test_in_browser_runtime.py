@@ -131,6 +131,21 @@ def test_each_demo_on_a_page_has_a_run_button_or_says_why_not(demo, tmp_path_fac
         assert shown in html, f"{include.where}: no Run button, nor why, under the demo"
 
 
+def test_each_app_whose_tests_run_in_a_browser_has_a_button(tmp_path_factory):
+    site = pages.built_site(tmp_path_factory)
+    html = "".join(path.read_text() for path in site.rglob("index.html"))
+    missing = [
+        app
+        for app in LABELS
+        if app not in RUNS.tests_cannot
+        and f'data-run="tests" data-app="{app}"' not in html
+    ]
+    assert not missing, (
+        f"no page has a Run the tests button for {missing}: include a test file "
+        "of the app on a page (hooks/run_in_browser.py puts it under the first)"
+    )
+
+
 def where(demo) -> str:
     shown_on = ", ".join(pages.pages_including(demo)) or "no page"
     return f"snippets/{key(demo)} (shown on {shown_on})"
