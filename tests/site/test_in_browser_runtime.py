@@ -11,13 +11,18 @@ there must still fail here, or it is taken off.
 """
 
 import json
+import os
 import shutil
 import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 from exercise_skeletons import app_of, starting_point
 from run_in_browser import runs
 
+from scripts.services import free_port
 from tests import pages
 
 RUNTIME = pages.ROOT / "browser_runtime"
@@ -207,3 +212,41 @@ def test_each_apps_tests_pass_in_the_browser_runtime(app, results):
         f"list the app with why under [cannot_run.tests] in {LIST}:"
         f"\n{result.get('error') or details}"
     )
+
+
+def test_mkdocs_serve_sends_the_runtime_with_the_types_a_browser_needs(tmp_path):
+    """A module Worker needs JavaScript, and WebAssembly application/wasm."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=pages.ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "guide/first-receiver/", timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"mkdocs serve did not answer:\n{log.read_text()}")
+                time.sleep(0.5)
+        for path, kind in [
+            ("javascripts/run-code.js", "javascript"),
+            ("runtime/worker.mjs", "javascript"),
+            ("runtime/loader.mjs", "javascript"),
+            ("runtime/pyodide/pyodide.mjs", "javascript"),
+            ("runtime/pyodide/pyodide.asm.wasm", "application/wasm"),
+        ]:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                sent = response.headers["Content-Type"]
+            assert kind in sent, f"mkdocs serve sends {path} as {sent}, not {kind}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
