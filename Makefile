@@ -21,11 +21,18 @@ ON_EVERY_CORE := -n auto --dist loadfile
 ON_SERVERS := snippets site_tooling tests/test_worker_processes.py -p no:cacheprovider
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: env system-packages serve test matrix audit bench mutation site update-examples diagrams lock
+.PHONY: env browser-runtime system-packages serve test matrix audit bench mutation site update-examples diagrams lock
 
 env:
 	@scripts/bootstrap.sh $(DJANGO)
 	@$(VENV)/bin/python scripts/versions.py
+	$(if $(ON_THE_SITE_SERIES),@$(MAKE) --no-print-directory browser-runtime)
+
+# What the pages' Run buttons load: Pyodide (npm) and Django's wheels (PyPI),
+# from the locks, fetched once (browser_runtime/fetch.py; a build fetches them
+# too when they are missing).
+browser-runtime:
+	@$(VENV)/bin/python browser_runtime/fetch.py
 
 system-packages:
 	@scripts/install-system-packages.sh

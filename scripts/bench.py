@@ -6,7 +6,9 @@
 - live reload: saving a snippet file under `mkdocs serve` until the rebuilt
   page is served;
 - page weight: gzip bytes a reader downloads per page (HTML, CSS, JS, fonts,
-  images, search index), measured in Chromium through scripts/static_server.py.
+  images, search index), measured in Chromium through scripts/static_server.py;
+- a Run button: bytes and time to the first output, cold and warm
+  (scripts/measure_run_button.py).
 """
 
 import os
@@ -20,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts import static_server  # noqa: E402
+from scripts import measure_run_button, static_server  # noqa: E402
 from scripts.services import free_port  # noqa: E402
 from tests import pages  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -125,6 +127,7 @@ def main():
     with tempfile.TemporaryDirectory() as site:
         build = build_time(site)
         weights = page_weights(site)
+        run_button = measure_run_button.measure(site)
     reload = live_reload_time()
     first, warm = test_times()
     heaviest = max(weights, key=weights.get)
@@ -138,6 +141,10 @@ def main():
     )
     for path, size in sorted(weights.items(), key=lambda item: -item[1]):
         print(f"    {size / 1000:6.1f} KB  {path}")
+    print("Run button, guide/first-receiver/:")
+    for name, value in run_button.items():
+        if not name.startswith(" "):
+            print(f"    {name}: {value:,.2f}")
 
 
 if __name__ == "__main__":

@@ -154,6 +154,24 @@ def demo_files() -> list[Path]:
     return sorted(SNIPPETS.glob("*/demo*.py"))
 
 
+# The lines pytest-examples writes under a print(), with what it printed.
+PRINTED = re.compile(r"^ *#>(?: (?P<text>.*))?$")
+
+
+def printed_output(path: Path) -> str:
+    """What a demo prints, as its `#>` lines say, one line each, in file order."""
+    lines = path.read_text().splitlines()
+    return "\n".join(m["text"] or "" for line in lines if (m := PRINTED.match(line)))
+
+
+def apps_with_tests() -> list[str]:
+    """The apps under snippets/ with tests of their own (tests.py or tests/)."""
+    return sorted(
+        p.parent.name if p.name == "tests.py" else p.parent.parent.name
+        for p in [*SNIPPETS.glob("*/tests.py"), *SNIPPETS.glob("*/tests/__init__.py")]
+    )
+
+
 def included_text(path: Path, section: str | None = None) -> str:
     """The text an include shows: the file or one section, markers removed."""
     shown, inside = [], section is None

@@ -27,9 +27,13 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    out = pages.built_site(tmp_path_factory)
-    url, server = static_server.start(out)
+def site_folder(tmp_path_factory):
+    return pages.built_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def site_url(site_folder):
+    url, server = static_server.start(site_folder)
     yield url
     server.shutdown()
 
