@@ -32,6 +32,7 @@ env:
 # from the locks, fetched once (browser_runtime/fetch.py; a build fetches them
 # too when they are missing).
 browser-runtime:
+	@scripts/install-system-packages.sh node
 	@$(VENV)/bin/python browser_runtime/fetch.py
 
 system-packages:

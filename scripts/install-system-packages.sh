@@ -6,13 +6,23 @@
 #                  unless DATABASE_URL names a server already
 #   redis-server   the broker of the Celery worker test (scripts/services.py),
 #                  unless REDIS_URL names one
+#   nodejs, npm    Pyodide for the Run buttons, Lighthouse and axe-core (npm),
+#                  and the Node check of the Run buttons' Python
+# With arguments, only those: `install-system-packages.sh node` for `make serve`.
 set -euo pipefail
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+[ $# -gt 0 ] || set -- chromium postgresql redis node
 missing=()
-# CHROMIUM names another browser to use instead (CI's runners ship Chrome).
-[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
-[ -n "${DATABASE_URL:-}" ] || installed postgresql || missing+=(postgresql)
-[ -n "${REDIS_URL:-}" ] || installed redis-server || missing+=(redis-server)
+for what in "$@"; do
+  case "$what" in
+    # CHROMIUM names another browser to use instead (CI's runners ship Chrome).
+    chromium) [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium) ;;
+    postgresql) [ -n "${DATABASE_URL:-}" ] || installed postgresql || missing+=(postgresql) ;;
+    redis) [ -n "${REDIS_URL:-}" ] || installed redis-server || missing+=(redis-server) ;;
+    node) command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) ;;
+    *) echo "install-system-packages: unknown $what" >&2; exit 2 ;;
+  esac
+done
 [ ${#missing[@]} = 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ]; then
