@@ -17,6 +17,10 @@ try {
       port: chrome.port,
       output: "json",
       logLevel: "error",
+      // Pictures for a report nobody reads here: a full-page screenshot of a
+      // long page costs seconds, and none of them counts in a score.
+      disableFullPageScreenshot: true,
+      skipAudits: ["screenshot-thumbnails", "final-screenshot"],
       ...(only && { onlyCategories: [only] }),
     });
     const categories = {};
