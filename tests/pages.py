@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import yaml
+
 from hooks.page_includes import INCLUDE, SECTION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,6 +184,26 @@ def included_text(path: Path, section: str | None = None) -> str:
         elif inside and not marker:
             shown.append(line)
     return textwrap.dedent("\n".join(shown))
+
+
+def small_site(folder: Path, docs: dict[str, str], hooks: list[Path], **settings):
+    """A small MkDocs project in folder: Material, the snippets extension with
+    folder as its base, strict mode, the given hooks and pages (name -> text)."""
+    (folder / "docs").mkdir()
+    for name, text in docs.items():
+        (folder / "docs" / name).write_text(text)
+    config = {
+        "site_name": "Small site",
+        "theme": {"name": "material", "font": False},
+        "hooks": [str(hook) for hook in hooks],
+        "markdown_extensions": [
+            "pymdownx.superfences",
+            {"pymdownx.snippets": {"base_path": [str(folder)], "check_paths": True}},
+        ],
+        "strict": True,
+        **settings,
+    }
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
 
 
 def build_site(out: Path) -> Path:

@@ -93,21 +93,9 @@ def test_every_page_links_to_its_copy_from_a_copy_button(site):
 
 @pytest.fixture
 def small_site(tmp_path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Home\n\nThe start.\n")
     (tmp_path / "shown.py").write_text("SHOWN = 1\n")
-    settings = {
-        "site_name": "Copy check",
-        "site_url": "http://127.0.0.1:8000/",
-        "theme": {"name": "material", "font": False},
-        "hooks": [str(HOOK)],
-        "markdown_extensions": [
-            "pymdownx.superfences",
-            {"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True}},
-        ],
-        "strict": True,
-    }
-    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(settings))
+    home = {"index.md": "# Home\n\nThe start.\n"}
+    pages.small_site(tmp_path, home, [HOOK], site_url="http://127.0.0.1:8000/")
     return tmp_path
 
 
@@ -126,9 +114,7 @@ def test_a_small_site_gets_its_copies(small_site):
     assert "- [Page](page.md)\n" in (out / "llms.txt").read_text()
 
 
-def test_an_include_left_unresolved_fails_the_build_naming_the_page(
-    small_site, caplog
-):
+def test_an_include_left_unresolved_fails_the_build_naming_the_page(small_site, caplog):
     # A mark the snippets extension does not take (here, inline) is left as is.
     (small_site / "docs" / "page.md").write_text('# Page\n\nSee `--8<-- "shown.py"`.\n')
     with pytest.raises(Abort):

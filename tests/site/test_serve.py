@@ -11,7 +11,6 @@ import re
 import time
 
 import pytest
-import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -29,24 +28,16 @@ PAGES = {
 
 @pytest.fixture
 def project(tmp_path):
-    (tmp_path / "docs").mkdir()
     (tmp_path / "lib").mkdir()
-    for name, text in PAGES.items():
-        (tmp_path / "docs" / name).write_text(text)
     (tmp_path / "lib" / "shared.py").write_text("SHARED = 1\n")
     (tmp_path / "lib" / "other.py").write_text("OTHER = 1\n")
-    settings = {
-        "site_name": "Serve check",
-        "theme": {"name": "material", "font": False},
-        "plugins": ["search"],
-        "hooks": [str(MARKDOWN_COPIES), str(HOOK)],
-        "markdown_extensions": [
-            "pymdownx.superfences",
-            {"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True}},
-        ],
-        "strict": True,
-    }
-    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(settings))
+    pages.small_site(
+        tmp_path,
+        PAGES,
+        [MARKDOWN_COPIES, HOOK],
+        site_name="Serve check",
+        plugins=["search"],
+    )
     return tmp_path
 
 

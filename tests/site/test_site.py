@@ -88,7 +88,6 @@ def test_page_has_its_own_meta_description(site, page):
     )
 
 
-
 def meta_tags(html):
     """{property or name: content} of the page's <meta> tags."""
     found = re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html)
