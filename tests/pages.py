@@ -5,6 +5,7 @@ module, so "an include" and "a code block" mean one thing everywhere.
 """
 
 import fnmatch
+import json
 import os
 import re
 import subprocess
@@ -14,8 +15,6 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import yaml
 
 from hooks.page_includes import INCLUDE, SECTION
 
@@ -203,7 +202,9 @@ def small_site(folder: Path, docs: dict[str, str], hooks: list[Path], **settings
         "strict": True,
         **settings,
     }
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    # JSON is YAML, and the json module is there on every Django series: the
+    # 5.2 environment has no MkDocs, and so no PyYAML, but imports this module.
+    (folder / "mkdocs.yml").write_text(json.dumps(config, indent=1))
 
 
 def build_site(out: Path) -> Path:
