@@ -4,9 +4,12 @@ Pyodide (Python compiled to WebAssembly) comes from npm, pinned in
 browser_runtime/package-lock.json. Django and the two packages it needs come
 from PyPI at the versions and sha256 hashes of requirements/django-6.1.txt
 (pip's --require-hashes refuses anything else). Django's wheel is then
-trimmed of what a page never uses (its translations but English, and the admin's static
-files: 8.4 MB -> 2 MB). Nothing here is committed; `make browser-runtime` runs
-this, and does nothing when the files are already there for these locks.
+trimmed of what a page never uses (8.4 MB as published, 2.9 MB here).
+Pyodide's standard library and the three wheels are then compiled to
+bytecode by Pyodide's own Python (compile_archives.mjs) into compiled/, so
+that a Run button does not compile every module it imports at each start.
+Nothing here is committed; `make browser-runtime` runs this, and does
+nothing when the files are already there for these locks.
 
     python browser_runtime/fetch.py        # fetch if missing or stale
 """
@@ -25,29 +28,39 @@ ROOT = HERE.parent
 LOCK = ROOT / "requirements" / "django-6.1.txt"
 NPM_LOCK = HERE / "package-lock.json"
 PYODIDE = HERE / "node_modules" / "pyodide"
-WHEELS = HERE / "wheels"
+COMPILED = HERE / "compiled"  # the standard library and the wheels, compiled
+COMPILE = HERE / "compile_archives.mjs"
 # The pure-Python wheels Django needs in the browser, by their names in the lock.
 PACKAGES = ("django", "asgiref", "sqlparse")
 PYODIDE_PYTHON = "3.14"  # the Python that this Pyodide series is
-# The files of the npm package that a page loads.
+STDLIB = "python_stdlib.zip"
+# Where Pyodide finds them at run time.
+STDLIB_AT = f"/lib/python{PYODIDE_PYTHON.replace('.', '')}.zip"
+SITE_PACKAGES = f"/lib/python{PYODIDE_PYTHON}/site-packages"
+# The files of the npm package that a page loads (the standard library from
+# COMPILED).
 PYODIDE_FILES = (
     "pyodide.mjs",
     "pyodide.asm.mjs",
     "pyodide.asm.wasm",
-    "python_stdlib.zip",
+    STDLIB,
     "pyodide-lock.json",
 )
 # Left out of Django's wheel: no page translates (Django needs English, its
-# default language, all the same) or serves the admin's static files.
-TRIMMED = re.compile(r"^django/((.+/)?locale/(?!en/)[^/]+/|contrib/admin/static/)")
+# default language, all the same) or serves the admin's static files, and
+# what needs a C library or a driver that Python in a browser does not have
+# (GeoDjango's GDAL, psycopg, mysqlclient, oracledb) could not run there.
+TRIMMED = re.compile(
+    r"^django/((.+/)?locale/(?!en/)[^/]+/|contrib/admin/static/"
+    r"|contrib/(gis|postgres)/|db/backends/(postgresql|mysql|oracle)/)"
+)
 
 
 def stamp() -> Path:
     """A file named after the locks' contents: present means up to date."""
-    digest = hashlib.sha256(
-        LOCK.read_bytes() + NPM_LOCK.read_bytes() + Path(__file__).read_bytes()
-    ).hexdigest()[:16]
-    return HERE / f".fetched-{digest}"
+    made_by = [LOCK, NPM_LOCK, Path(__file__), COMPILE, HERE / "compile_archive.py"]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in made_by)).hexdigest()
+    return HERE / f".fetched-{digest[:16]}"
 
 
 def is_fetched() -> bool:
@@ -70,8 +83,6 @@ def pinned_requirements() -> str:
 
 
 def fetch_wheels() -> None:
-    shutil.rmtree(WHEELS, ignore_errors=True)
-    WHEELS.mkdir()
     with tempfile.TemporaryDirectory() as tmp:
         requirements = Path(tmp, "requirements.txt")
         requirements.write_text(pinned_requirements())
@@ -89,9 +100,9 @@ def fetch_wheels() -> None:
             if not wheel.name.endswith("-none-any.whl"):
                 raise SystemExit(f"{wheel.name} is not a pure-Python wheel")
             if wheel.name.lower().startswith("django-"):
-                trim(wheel, WHEELS / wheel.name)
+                trim(wheel, COMPILED / wheel.name)
             else:
-                shutil.copy(wheel, WHEELS / wheel.name)
+                shutil.copy(wheel, COMPILED / wheel.name)
 
 
 def trim(source: Path, target: Path) -> None:
@@ -123,12 +134,22 @@ def ensure() -> None:
     for old in HERE.glob(".fetched-*"):
         old.unlink()
     fetch_pyodide()
+    shutil.rmtree(COMPILED, ignore_errors=True)
+    COMPILED.mkdir()
+    shutil.copy(PYODIDE / STDLIB, COMPILED / STDLIB)
     fetch_wheels()
+    subprocess.run(["node", COMPILE, STDLIB_AT, COMPILED / STDLIB], check=True)
+    subprocess.run(["node", COMPILE, SITE_PACKAGES, *wheels()], check=True)
     stamp().touch()
 
 
+def pyodide_file(name: str) -> Path:
+    """Where the site's copy of one of PYODIDE_FILES comes from."""
+    return COMPILED / name if name == STDLIB else PYODIDE / name
+
+
 def wheels() -> list[Path]:
-    return sorted(WHEELS.glob("*.whl"))
+    return sorted(COMPILED.glob("*.whl"))
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ def on_files(files, config):
         files.append(File.generated(config, uri, abs_src_path=str(source)))
 
     for name in fetch.PYODIDE_FILES:
-        add(f"runtime/pyodide/{name}", fetch.PYODIDE / name)
+        add(f"runtime/pyodide/{name}", fetch.pyodide_file(name))
     for wheel in fetch.wheels():
         add(f"runtime/wheels/{wheel.name}", wheel)
     for name in ("loader.mjs", "worker.mjs"):
