@@ -72,3 +72,17 @@ def test_the_celery_app_reads_the_settings_and_gets_the_shared_tasks():
     assert find_app("site_config") is app  # what `celery -A site_config` loads
     assert app.conf.broker_url == settings.CELERY_BROKER_URL
     assert transcode_video.app is app  # @shared_task bound to the project's app
+
+
+def test_no_file_holds_a_merge_conflict():
+    """A merge left README.md with both sides and their markers once."""
+    found = subprocess.run(
+        ["git", "grep", "-I", "-n", "-E", "^(<{7}|>{7}) |^={7}$"],
+        cwd=pages.ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert found.returncode == 1, (
+        f"merge conflict markers (resolve them, keeping what each side meant):"
+        f"\n{found.stdout}{found.stderr}"
+    )

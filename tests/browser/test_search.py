@@ -46,6 +46,13 @@ QUESTIONS = {
     "two requests save the same row at once": "guide/concurrency/",
     "when should I not use signals": "guide/introduction/",
     "list of all built-in signals": ("reference/signals/", "reference/cheat-sheet/"),
+    # A signal's name leads to the page that explains it, not to the reference
+    # pages that name every signal (they weigh less: search.boost).
+    "m2m_changed": "guide/model-signals/",
+    "post_migrate": "guide/model-signals/",
+    "user_login_failed": "guide/auth-signals/",
+    "request_finished": "guide/request-signals/",
+    "Count logins": "exercises/count-logins/",
 }
 
 # Sets up Material's search worker as its bundle does, then asks each query;

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 
 import pytest
 from exercise_skeletons import app_of, starting_point
@@ -212,6 +213,21 @@ def test_each_apps_tests_pass_in_the_browser_runtime(app, results):
         f"list the app with why under [cannot_run.tests] in {LIST}:"
         f"\n{result.get('error') or details}"
     )
+
+
+def test_the_runtime_holds_python_as_bytecode_only(tmp_path_factory):
+    """Compiled at fetch time (browser_runtime/compile_archives.mjs): from
+    source, every Python a Run button starts compiles each module it imports."""
+    runtime = pages.built_site(tmp_path_factory) / "runtime"
+    archives = [runtime / "pyodide" / "python_stdlib.zip"]
+    archives += sorted((runtime / "wheels").glob("*.whl"))
+    for archive in archives:
+        names = zipfile.ZipFile(archive).namelist()
+        sources = [name for name in names if name.endswith(".py")]
+        assert not sources and any(name.endswith(".pyc") for name in names), (
+            f"{archive.relative_to(runtime.parent)} holds Python source "
+            f"({sources[:3]}): run `make browser-runtime`, which compiles it"
+        )
 
 
 def test_mkdocs_serve_sends_the_runtime_with_the_types_a_browser_needs(tmp_path):
