@@ -134,6 +134,7 @@ def ensure() -> None:
     for old in HERE.glob(".fetched-*"):
         old.unlink()
     fetch_pyodide()
+    shutil.rmtree(HERE / "wheels", ignore_errors=True)  # before compiled/ existed
     shutil.rmtree(COMPILED, ignore_errors=True)
     COMPILED.mkdir()
     shutil.copy(PYODIDE / STDLIB, COMPILED / STDLIB)
