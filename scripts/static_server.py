@@ -64,10 +64,18 @@ class _Body:
         pass
 
 
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser that leaves a page, or stops a Run button's Worker, drops
+        # its downloads half-way: nothing went wrong here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def start(directory, port=0):
     """Serve directory in a background thread; return (base URL, server)."""
     handler = partial(GzipHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = Server(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
